@@ -1,0 +1,5 @@
+"""`python -m backcare …` runs the command line (see backcare.cli)."""
+
+from backcare.cli import main
+
+raise SystemExit(main())
