@@ -9,14 +9,13 @@ mistake is never silently scored as "not answered".
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Union
 
 from backcare.knowledge import Question
 
-Answer = Union[int, str, bool, tuple[str, ...]]
+Answer = int | str | bool | tuple[str, ...]
 Answers = dict[str, Answer]
 #: One answer as the scoring SQL sees it: (item, text value, numeric value).
-Fact = tuple[str, Union[str, None], Union[float, None]]
+Fact = tuple[str, str | None, float | None]
 
 
 class InvalidAnswers(ValueError):

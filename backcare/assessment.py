@@ -77,16 +77,26 @@ class Assessment:
                 "what_to_do": triage.what_to_do,
                 "how_fast": triage.how_fast,
                 "reasons": [
-                    {"id": r.id, "message": r.message, "item": r.item, "level": r.level,
-                     "sources": list(r.sources)}
+                    {
+                        "id": r.id,
+                        "message": r.message,
+                        "item": r.item,
+                        "level": r.level,
+                        "sources": list(r.sources),
+                    }
                     for r in triage.reasons
                 ],
                 "sources": list(triage.sources),
             },
             "causes": [
-                {"id": c.id, "title": c.title, "score": round(c.score, 4),
-                 "because": list(c.because), "sources": list(c.sources),
-                 "explanation": c.explanation}
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "score": round(c.score, 4),
+                    "because": list(c.because),
+                    "sources": list(c.sources),
+                    "explanation": c.explanation,
+                }
                 for c in self.causes
             ],
             "comfort_actions": [_advice_dict(a) for a in self.comfort_actions],
@@ -95,8 +105,14 @@ class Assessment:
 
 
 def _advice_dict(item: AdviceItem) -> dict[str, Any]:
-    return {"id": item.id, "title": item.title, "text": item.text, "sources": list(item.sources),
-            "for_causes": list(item.for_causes), "general": item.general}
+    return {
+        "id": item.id,
+        "title": item.title,
+        "text": item.text,
+        "sources": list(item.sources),
+        "for_causes": list(item.for_causes),
+        "general": item.general,
+    }
 
 
 @lru_cache(maxsize=1)
@@ -122,19 +138,36 @@ def assess(raw_answers: object, *, scorer: Scorer | None = None) -> Assessment:
     )
     level = kb.levels[reasons[0].level if reasons else SELF_CARE]
     triage = Triage(
-        level.id, level.title, level.what_to_do, level.how_fast, reasons,
+        level.id,
+        level.title,
+        level.what_to_do,
+        level.how_fast,
+        reasons,
         kb.source_titles(level.sources),
     )
     causes = tuple(
-        RankedCause(c["id"], c["title"], c["explanation"], c["score"], tuple(c["because"]),
-                    tuple(c["sources"]))
+        RankedCause(
+            c["id"],
+            c["title"],
+            c["explanation"],
+            c["score"],
+            tuple(c["because"]),
+            tuple(c["sources"]),
+        )
         for c in scored.causes
     )
     advice = {
         kind: tuple(
-            AdviceItem(a["id"], a["title"], a["text"], tuple(a["sources"]),
-                       tuple(a["for_causes"]), a["general"])
-            for a in scored.advice if a["kind"] == kind
+            AdviceItem(
+                a["id"],
+                a["title"],
+                a["text"],
+                tuple(a["sources"]),
+                tuple(a["for_causes"]),
+                a["general"],
+            )
+            for a in scored.advice
+            if a["kind"] == kind
         )
         for kind in ("comfort", "prevention")
     }

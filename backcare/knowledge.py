@@ -200,9 +200,7 @@ class _Checker:
     def choice(self, row: Row, column: str, allowed: tuple[str, ...] | dict) -> str:
         value = self.text(row, column)
         if value not in allowed:
-            raise self.fail(
-                f"'{column}' is '{value}', which is not one of: {', '.join(allowed)}"
-            )
+            raise self.fail(f"'{column}' is '{value}', which is not one of: {', '.join(allowed)}")
         return value
 
     def ids(self, row: Row, column: str, known: dict | tuple, *, empty_ok: bool = False):
@@ -252,17 +250,23 @@ class _Checker:
                 raise self.fail(f"'{item}' is a number: leave 'value' empty and use min/max")
             if low is None and high is None:
                 raise self.fail(f"'{item}' is a number: give 'min', 'max' or both")
-            lo, hi = low if low is not None else question.min, high if high is not None else question.max
+            lo, hi = (
+                low if low is not None else question.min,
+                high if high is not None else question.max,
+            )
             if not (question.min <= lo <= hi <= question.max):
                 raise self.fail(
-                    f"min/max {lo}..{hi} do not fit inside {question.min}..{question.max} for '{item}'"
+                    f"min/max {lo}..{hi} do not fit inside "
+                    f"{question.min}..{question.max} for '{item}'"
                 )
             return Match(item, None, low, high)
         if low is not None or high is not None:
             raise self.fail(f"'{item}' is not a number: leave 'min' and 'max' empty")
         allowed = ("true", "false") if question.type == "boolean" else question.allowed
         if value not in allowed:
-            raise self.fail(f"'value' is '{value or ''}'; for '{item}' use one of: {', '.join(allowed)}")
+            raise self.fail(
+                f"'value' is '{value or ''}'; for '{item}' use one of: {', '.join(allowed)}"
+            )
         return Match(item, value, None, None)
 
 
@@ -276,7 +280,10 @@ def _load_sources(data_dir: Path) -> dict[str, Source]:
     for check, row in _each(data_dir, "sources.csv", ("id", "title", "publisher", "url", "kind")):
         sid = check.unique(sources, check.text(row, "id"))
         sources[sid] = Source(
-            sid, check.text(row, "title"), check.text(row, "publisher"), row["url"],
+            sid,
+            check.text(row, "title"),
+            check.text(row, "publisher"),
+            row["url"],
             check.choice(row, "kind", ("article", "guideline")),
         )
     return sources
@@ -294,7 +301,8 @@ def _load_questions(data_dir: Path, steps: dict[str, Step]) -> dict[str, Questio
         lost = set(contract_values) - {o.value for o in options.get(item, ())}
         if lost:
             raise KnowledgeError(
-                "question_options.csv", None,
+                "question_options.csv",
+                None,
                 f"contract item '{item}' lost the values: {', '.join(sorted(lost))}",
             )
 
@@ -311,7 +319,9 @@ def _load_questions(data_dir: Path, steps: dict[str, Step]) -> dict[str, Questio
             if default is not None and not low <= default <= high:
                 raise check.fail(f"'default' {default} is outside {low}..{high}")
         elif low is not None or high is not None or default is not None:
-            raise check.fail(f"only number items take 'min', 'max' or 'default' ('{qid}' is {qtype})")
+            raise check.fail(
+                f"only number items take 'min', 'max' or 'default' ('{qid}' is {qtype})"
+            )
         if (qtype in ("enum", "multi")) != bool(own):
             raise check.fail(
                 f"'{qid}' is {qtype}: options in question_options.csv are "
@@ -319,11 +329,21 @@ def _load_questions(data_dir: Path, steps: dict[str, Step]) -> dict[str, Questio
             )
         _check_contract_item(check, qid, qtype, low, high)
         questions[qid] = Question(
-            qid, check.choice(row, "step", steps), qtype, check.choice(row, "widget", WIDGETS[qtype]),
-            check.text(row, "text"), row["help"], low, high, default, own,
+            qid,
+            check.choice(row, "step", steps),
+            qtype,
+            check.choice(row, "widget", WIDGETS[qtype]),
+            check.text(row, "text"),
+            row["help"],
+            low,
+            high,
+            default,
+            own,
         )
     if options:
-        raise KnowledgeError("question_options.csv", None, f"options for unknown questions: {', '.join(options)}")
+        raise KnowledgeError(
+            "question_options.csv", None, f"options for unknown questions: {', '.join(options)}"
+        )
     missing = [i for i in contract.ITEM_TYPES if i not in questions]
     if missing:
         raise KnowledgeError("questions.csv", None, f"contract items missing: {', '.join(missing)}")
@@ -350,7 +370,9 @@ def _load_causes(data_dir: Path, sources: dict[str, Source]) -> dict[str, Cause]
     for check, row in _each(data_dir, "causes.csv", ("id", "title", "explanation", "sources")):
         cid = check.unique(causes, check.text(row, "id"))
         causes[cid] = Cause(
-            cid, check.text(row, "title"), check.text(row, "explanation"),
+            cid,
+            check.text(row, "title"),
+            check.text(row, "explanation"),
             check.ids(row, "sources", sources),
         )
     missing = [c for c in contract.CAUSE_IDS if c not in causes]
@@ -360,13 +382,19 @@ def _load_causes(data_dir: Path, sources: dict[str, Source]) -> dict[str, Cause]
 
 
 def _load_evidence(
-    data_dir: Path, questions: dict[str, Question], causes: dict[str, Cause], sources: dict[str, Source]
+    data_dir: Path,
+    questions: dict[str, Question],
+    causes: dict[str, Cause],
+    sources: dict[str, Source],
 ) -> tuple[Evidence, ...]:
     columns = ("cause", "item", "value", "min", "max", "weight", "because", "sources")
     evidence = tuple(
         Evidence(
-            check.choice(row, "cause", causes), check.match(row, questions), check.weight(row, "weight"),
-            check.text(row, "because"), check.ids(row, "sources", sources),
+            check.choice(row, "cause", causes),
+            check.match(row, questions),
+            check.weight(row, "weight"),
+            check.text(row, "because"),
+            check.ids(row, "sources", sources),
         )
         for check, row in _each(data_dir, "evidence.csv", columns)
     )
@@ -374,7 +402,8 @@ def _load_evidence(
     unsupported = [c for c in causes if c not in supported]
     if unsupported:
         raise KnowledgeError(
-            "evidence.csv", None,
+            "evidence.csv",
+            None,
             f"no evidence for {', '.join(unsupported)}: such a cause could never be suggested",
         )
     return evidence
@@ -386,19 +415,25 @@ def _load_levels(data_dir: Path, sources: dict[str, Source]) -> dict[str, Triage
     for check, row in _each(data_dir, "triage_levels.csv", columns):
         lid = check.unique(levels, check.text(row, "id"))
         levels[lid] = TriageLevel(
-            lid, check.text(row, "title"), check.text(row, "what_to_do"),
-            check.text(row, "how_fast"), check.ids(row, "sources", sources),
+            lid,
+            check.text(row, "title"),
+            check.text(row, "what_to_do"),
+            check.text(row, "how_fast"),
+            check.ids(row, "sources", sources),
         )
     if tuple(levels) != contract.TRIAGE_LEVELS:
         raise KnowledgeError(
-            "triage_levels.csv", None,
+            "triage_levels.csv",
+            None,
             f"levels must be exactly {', '.join(contract.TRIAGE_LEVELS)}, most urgent first",
         )
     return levels
 
 
 def _load_warning_signs(
-    data_dir: Path, questions: dict[str, Question], levels: dict[str, TriageLevel],
+    data_dir: Path,
+    questions: dict[str, Question],
+    levels: dict[str, TriageLevel],
     sources: dict[str, Source],
 ) -> tuple[WarningSign, ...]:
     signs: dict[str, WarningSign] = {}
@@ -409,7 +444,10 @@ def _load_warning_signs(
         if level == "self_care":
             raise check.fail("a warning sign cannot give the level 'self_care'")
         signs[sid] = WarningSign(
-            sid, check.match(row, questions), level, check.text(row, "message"),
+            sid,
+            check.match(row, questions),
+            level,
+            check.text(row, "message"),
             check.ids(row, "sources", sources),
         )
     return tuple(signs.values())
@@ -423,16 +461,22 @@ def _load_advice(
     for check, row in _each(data_dir, "advice.csv", columns):
         aid = check.unique(advice, check.text(row, "id"))
         item = Advice(
-            aid, check.choice(row, "kind", ADVICE_KINDS), check.text(row, "title"),
-            check.text(row, "text"), check.ids(row, "causes", causes, empty_ok=True),
-            check.flag(row, "general"), check.ids(row, "sources", sources),
+            aid,
+            check.choice(row, "kind", ADVICE_KINDS),
+            check.text(row, "title"),
+            check.text(row, "text"),
+            check.ids(row, "causes", causes, empty_ok=True),
+            check.flag(row, "general"),
+            check.ids(row, "sources", sources),
         )
         if not item.causes and not item.general:
             raise check.fail("advice must help at least one cause or be marked general")
         advice[aid] = item
     for kind in ADVICE_KINDS:
         if not any(a.general and a.kind == kind for a in advice.values()):
-            raise KnowledgeError("advice.csv", None, f"no general {kind} advice for when nothing fits")
+            raise KnowledgeError(
+                "advice.csv", None, f"no general {kind} advice for when nothing fits"
+            )
     return advice
 
 
@@ -461,4 +505,3 @@ def _load_steps(data_dir: Path) -> list[Step]:
         sid = check.unique(steps, check.text(row, "id"))
         steps[sid] = Step(sid, check.text(row, "title"), check.text(row, "intro"))
     return list(steps.values())
-

@@ -121,8 +121,10 @@ def _load(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
     titles = kb.source_titles
     con.executemany(
         "INSERT INTO causes VALUES (?, ?, ?, ?, ?)",
-        [(c.id, c.title, c.explanation, list(titles(c.sources)), n)
-         for n, c in enumerate(kb.causes.values())],
+        [
+            (c.id, c.title, c.explanation, list(titles(c.sources)), n)
+            for n, c in enumerate(kb.causes.values())
+        ],
     )
     con.executemany(
         "INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -133,13 +135,17 @@ def _load(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
     )
     con.executemany(
         "INSERT INTO warning_signs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(w.id, *_bounds(w.match), w.level, w.message, list(titles(w.sources)), n)
-         for n, w in enumerate(kb.warning_signs)],
+        [
+            (w.id, *_bounds(w.match), w.level, w.message, list(titles(w.sources)), n)
+            for n, w in enumerate(kb.warning_signs)
+        ],
     )
     con.executemany(
         "INSERT INTO advice VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(a.id, a.kind, a.title, a.text, a.general, list(titles(a.sources)), n)
-         for n, a in enumerate(kb.advice.values())],
+        [
+            (a.id, a.kind, a.title, a.text, a.general, list(titles(a.sources)), n)
+            for n, a in enumerate(kb.advice.values())
+        ],
     )
     con.executemany(
         "INSERT INTO advice_causes VALUES (?, ?)",
@@ -163,11 +169,23 @@ class Scorer:
         return cursor
 
     def score(self, facts: list[Fact]) -> Scored:
-        items, vals, nums = (list(column) for column in zip(*facts, strict=True)) if facts else ([], [], [])
-        row = self._cursor().execute(
-            ASSESS_SQL,
-            {"items": items, "vals": vals, "nums": nums, "top": TOP_CAUSES,
-             "linked": LINKED_ADVICE, "per_kind": ADVICE_PER_KIND},
-        ).fetchone()
+        items, vals, nums = (
+            (list(column) for column in zip(*facts, strict=True)) if facts else ([], [], [])
+        )
+        row = (
+            self._cursor()
+            .execute(
+                ASSESS_SQL,
+                {
+                    "items": items,
+                    "vals": vals,
+                    "nums": nums,
+                    "top": TOP_CAUSES,
+                    "linked": LINKED_ADVICE,
+                    "per_kind": ADVICE_PER_KIND,
+                },
+            )
+            .fetchone()
+        )
         causes, signs, advice = (column or [] for column in row)
         return Scored(causes, signs, advice)

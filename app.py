@@ -1,0 +1,14 @@
+"""BackCare: the entry point that `streamlit run app.py` starts; it only routes."""
+
+import streamlit as st
+
+st.set_page_config(page_title="BackCare", page_icon="🩹", layout="centered")
+
+page = st.navigation(
+    [
+        st.Page("pages/assessment.py", title="Assessment", icon="📝", default=True),
+        st.Page("pages/results.py", title="Results", icon="📋"),
+        st.Page("pages/about.py", title="About", icon="ℹ️"),
+    ]
+)
+page.run()

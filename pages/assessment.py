@@ -1,0 +1,136 @@
+"""The questionnaire, one step at a time; answers survive moving back and forth."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from backcare import InvalidAnswers, assess
+from backcare.assessment import knowledge_base
+from backcare.knowledge import Question
+from backcare.questionnaire import (
+    answer_from_widget,
+    option_label,
+    pages,
+    widget_options,
+    widget_value,
+)
+from pages import _session as session
+
+RESULTS_PAGE = "pages/results.py"
+_GO_TO_RESULTS, _ERROR = "_go_to_results", "_assessment_error"
+
+
+def _key(question: Question) -> str:
+    return session.WIDGET_PREFIX + question.id
+
+
+def _widget(question: Question) -> None:
+    key = _key(question)
+    if key not in st.session_state:
+        st.session_state[key] = widget_value(question, session.answers())
+    label, help_text = question.text, question.help or None
+    if question.widget == "number":
+        st.number_input(
+            label,
+            min_value=question.min,
+            max_value=question.max,
+            step=1,
+            key=key,
+            help=help_text,
+            placeholder="Type a number",
+        )
+    elif question.widget == "slider":
+        st.slider(label, min_value=question.min, max_value=question.max, key=key, help=help_text)
+    elif question.widget in ("radio", "yes_no"):
+        st.radio(
+            label,
+            widget_options(question),
+            key=key,
+            help=help_text,
+            format_func=lambda v: option_label(question, v),
+            horizontal=question.widget == "yes_no",
+        )
+    elif question.widget == "pills":
+        st.pills(
+            label,
+            widget_options(question),
+            selection_mode="multi",
+            key=key,
+            help=help_text,
+            format_func=lambda v: option_label(question, v),
+        )
+    else:
+        st.checkbox(label, key=key, help=help_text)
+
+
+def _save(questions: tuple[Question, ...]) -> None:
+    """Copy this step's widget values into the answers kept for the session."""
+    answers = session.answers()
+    for question in questions:
+        answer = answer_from_widget(question, st.session_state.get(_key(question)))
+        if answer is None:
+            answers.pop(question.id, None)
+        else:
+            answers[question.id] = answer
+
+
+def _move(questions: tuple[Question, ...], to_step: int) -> None:
+    _save(questions)
+    st.session_state[session.STEP] = to_step
+
+
+def _finish(questions: tuple[Question, ...]) -> None:
+    _save(questions)
+    try:
+        st.session_state[session.ASSESSMENT] = assess(session.answers())
+        st.session_state[_GO_TO_RESULTS] = True
+    except InvalidAnswers as exc:  # the widgets prevent this; say so plainly if it happens
+        st.session_state[_ERROR] = str(exc)
+
+
+steps = pages(knowledge_base())
+index = min(st.session_state.setdefault(session.STEP, 0), len(steps) - 1)
+current = steps[index]
+last = index == len(steps) - 1
+
+st.title("Check your back pain")
+st.progress(
+    (index + 1) / len(steps), text=f"Step {index + 1} of {len(steps)}: {current.step.title}"
+)
+
+with st.form(f"step_{current.step.id}", border=False):
+    st.subheader(current.step.title)
+    st.write(current.step.intro)
+    for question in current.questions:
+        _widget(question)
+    back, forward = st.columns(2)
+    back.form_submit_button(
+        "Back",
+        on_click=_move,
+        args=(current.questions, index - 1),
+        disabled=index == 0,
+        width="stretch",
+    )
+    if last:
+        forward.form_submit_button(
+            "See my results",
+            type="primary",
+            on_click=_finish,
+            args=(current.questions,),
+            width="stretch",
+        )
+    else:
+        forward.form_submit_button(
+            "Next",
+            type="primary",
+            on_click=_move,
+            args=(current.questions, index + 1),
+            width="stretch",
+        )
+
+if error := st.session_state.pop(_ERROR, None):
+    st.error(f"Some answers could not be used: {error}")
+if st.session_state.pop(_GO_TO_RESULTS, False):
+    st.switch_page(RESULTS_PAGE)
+
+st.caption("BackCare suggests possible explanations. It does not diagnose.")

@@ -1,0 +1,94 @@
+"""Results: the triage level first, then possible explanations, comfort and prevention."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from backcare.assessment import AdviceItem, RankedCause, Triage
+from backcare.presentation import fit_label, percent
+from pages import _session as session
+
+ASSESSMENT_PAGE = "pages/assessment.py"
+#: Explanations shown in full; the rest wait in a folded list.
+SHOWN_CAUSES = 5
+DISCLAIMER = (
+    "BackCare is not a diagnosis. It lists possible explanations from what you told it. "
+    "If you are worried, or the pain does not settle, speak to a doctor or physiotherapist."
+)
+# Streamlit's alert boxes carry an icon and colour; the words carry the meaning on their own.
+BANNERS = {
+    "emergency": st.error,
+    "urgent": st.warning,
+    "see_doctor": st.info,
+    "self_care": st.success,
+}
+ICONS = {"emergency": "🚨", "urgent": "⚠️", "see_doctor": "🩺", "self_care": "✅"}
+
+
+def _banner(triage: Triage, *, reasons: bool = True) -> None:
+    lines = [f"**{triage.title}** ({triage.how_fast.lower()})", "", triage.what_to_do]
+    if reasons and triage.reasons:
+        lines += ["", "Why:"] + [f"- {r.message}" for r in triage.reasons]
+    BANNERS[triage.level]("\n".join(lines), icon=ICONS[triage.level])
+
+
+def _cause(rank: int, cause: RankedCause) -> None:
+    with st.container(border=True):
+        st.subheader(f"{rank}. {cause.title}")
+        st.progress(cause.score, text=f"{fit_label(cause.score)} ({percent(cause.score)}%)")
+        st.write(cause.explanation)
+        st.markdown("Because you said:\n" + "\n".join(f"- {b}" for b in cause.because))
+        st.caption("Source: " + "; ".join(cause.sources))
+
+
+def _advice(items: tuple[AdviceItem, ...]) -> None:
+    for item in items:
+        st.markdown(f"**{item.title}**")
+        st.write(item.text)
+        st.caption("Source: " + "; ".join(item.sources))
+
+
+result = session.assessment()
+if result is None:
+    st.title("Your results")
+    st.info("There are no results yet: answer the questionnaire first.")
+    st.page_link(ASSESSMENT_PAGE, label="Start the questionnaire", icon="📝")
+    st.stop()
+
+triage = result.triage
+st.title("Your results")
+_banner(triage)
+st.caption(DISCLAIMER)
+
+# At the two most urgent levels the banner must dominate: the rest waits, folded.
+details = (
+    st.expander("Possible explanations and what may help") if triage.is_urgent else st.container()
+)
+with details:
+    if triage.is_urgent:
+        st.write("Get the help described above first. Read this while you wait, not instead.")
+    st.header("Possible explanations")
+    if not result.causes:
+        st.write(
+            "None of your answers points to a particular explanation. "
+            "The general tips below still help most backs."
+        )
+    for rank, cause in enumerate(result.causes[:SHOWN_CAUSES], start=1):
+        _cause(rank, cause)
+    if len(result.causes) > SHOWN_CAUSES:
+        with st.expander(f"{len(result.causes) - SHOWN_CAUSES} less likely explanations"):
+            for rank, cause in enumerate(result.causes[SHOWN_CAUSES:], start=SHOWN_CAUSES + 1):
+                _cause(rank, cause)
+
+    if result.comfort_actions:
+        st.header("What may ease it now")
+        _advice(result.comfort_actions)
+    st.header("Preventing it next time")
+    _advice(result.prevention_tips)
+
+if triage.is_urgent:
+    _banner(triage, reasons=False)
+
+if st.button("Start again", icon="🔄"):
+    session.reset()
+    st.switch_page(ASSESSMENT_PAGE)

@@ -1,0 +1,157 @@
+"""Scoring in DuckDB, checked against a direct reading of the knowledge base."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from backcare import assess
+from backcare.answers import facts, validate
+from backcare.knowledge import KnowledgeBase, Match
+from backcare.scoring import ADVICE_PER_KIND, LINKED_ADVICE, TOP_CAUSES
+
+RUNNER = {
+    "activity": "running",
+    "onset": "right_after",
+    "days_since_onset": 1,
+    "pain_now": 4,
+    "pain_areas": ["lower_back", "buttock"],
+    "pain_feels": ["dull_ache", "stiffness"],
+    "age": 38,
+    "warmed_up": False,
+    "worn_shoes": True,
+    "hard_surface": True,
+    "long_sitting": True,
+}
+
+
+def _matches(match: Match, fact) -> bool:
+    item, value, num = fact
+    return (
+        match.item == item
+        and (match.value is None or match.value == value)
+        and (match.min is None or num >= match.min)
+        and (match.max is None or num <= match.max)
+    )
+
+
+def _expected_scores(kb: KnowledgeBase, answers: dict) -> dict[str, float]:
+    """The noisy-OR of data/README.md, computed row by row in Python."""
+    rows = facts(validate(answers, kb.questions))
+    scores: dict[str, float] = {}
+    for evidence in kb.evidence:
+        if any(_matches(evidence.match, f) for f in rows):
+            scores[evidence.cause] = 1 - (1 - scores.get(evidence.cause, 0)) * (1 - evidence.weight)
+    return scores
+
+
+def test_scores_are_the_noisy_or_of_matching_evidence(kb):
+    result = assess(RUNNER)
+    expected = _expected_scores(kb, RUNNER)
+    assert {c.id for c in result.causes} == set(expected)
+    for cause in result.causes:
+        assert math.isclose(cause.score, expected[cause.id], abs_tol=1e-9)
+        assert 0 < cause.score < 1
+
+
+def test_causes_are_ranked_highest_first(kb):
+    scores = [c.score for c in assess(RUNNER).causes]
+    assert scores == sorted(scores, reverse=True)
+    assert len(scores) >= 3
+
+
+def test_because_lists_exactly_the_phrases_of_the_matching_evidence(kb):
+    rows = facts(validate(RUNNER, kb.questions))
+    for cause in assess(RUNNER).causes:
+        phrases = {
+            e.because
+            for e in kb.evidence
+            if e.cause == cause.id and any(_matches(e.match, f) for f in rows)
+        }
+        assert set(cause.because) == phrases
+        assert cause.sources == kb.source_titles(kb.causes[cause.id].sources)
+
+
+def test_unanswered_items_match_nothing_but_a_no_does(kb):
+    # warmed_up = false is evidence for a poor warm-up; leaving it out is not.
+    with_no = {c.id for c in assess({"warmed_up": False}).causes}
+    assert "inadequate_warmup" in with_no
+    assert assess({}).causes == ()
+
+
+def test_advice_follows_the_top_causes_without_repeats(kb):
+    result = assess(RUNNER)
+    top = {c.id for c in result.causes[:TOP_CAUSES]}
+    for items, kind in (
+        (result.comfort_actions, "comfort"),
+        (result.prevention_tips, "prevention"),
+    ):
+        ids = [a.id for a in items]
+        assert len(ids) == len(set(ids)) <= ADVICE_PER_KIND
+        assert all(kb.advice[i].kind == kind for i in ids)
+        linked = [a for a in items if a.for_causes]
+        assert 1 <= len(linked) <= LINKED_ADVICE
+        for advice in linked:
+            assert set(advice.for_causes) <= top
+            assert set(advice.for_causes) <= set(kb.advice[advice.id].causes)
+        # Linked advice comes first, then general advice fills the list.
+        assert items[: len(linked)] == tuple(linked)
+        assert all(a.general for a in items[len(linked) :])
+
+
+def test_with_no_support_there_are_no_causes_and_general_tips_remain(kb):
+    result = assess({"warmed_up": True, "pain_now": 2})
+    assert result.causes == ()
+    assert result.triage.level == "self_care"
+    assert result.prevention_tips
+    assert all(kb.advice[a.id].general for a in result.prevention_tips)
+
+
+def test_triage_reasons_are_most_urgent_first(kb):
+    result = assess({"fever": True, "pain_now": 9, "both_legs": True, "age": 40})
+    assert result.triage.level == "emergency"
+    levels = [r.level for r in result.triage.reasons]
+    assert levels == ["emergency", "urgent", "see_doctor"]
+    assert {r.id for r in result.triage.reasons} == {"both_legs", "fever", "severe_pain"}
+    assert result.triage.what_to_do == kb.levels["emergency"].what_to_do
+
+
+def test_no_warning_sign_means_self_care_with_no_reasons():
+    result = assess(RUNNER)
+    assert result.triage.level == "self_care"
+    assert result.triage.reasons == ()
+
+
+@pytest.mark.parametrize(
+    ("answers", "reason"),
+    [
+        ({"age": 17}, "age_under_18"),
+        ({"pain_now": 8}, "severe_pain"),
+        ({"days_since_onset": 29}, "long_lasting"),
+        ({"pain_feels": ["shooting_down_leg"]}, "shooting_down_leg"),
+        ({"known_conditions": ["scoliosis"]}, "known_scoliosis"),
+    ],
+)
+def test_number_and_list_answers_can_be_warning_signs(answers, reason):
+    triage = assess(answers).triage
+    assert triage.level == "see_doctor"
+    assert [r.id for r in triage.reasons] == [reason]
+
+
+@pytest.mark.parametrize(
+    "answers", [{"age": 18}, {"pain_now": 7}, {"days_since_onset": 28}, {"known_conditions": []}]
+)
+def test_the_edges_just_below_a_warning_sign_are_self_care(answers):
+    assert assess(answers).triage.level == "self_care"
+
+
+def test_to_dict_has_the_contract_shape():
+    data = assess(RUNNER).to_dict()
+    assert set(data) >= {"triage", "causes", "comfort_actions", "prevention_tips"}
+    assert set(data["triage"]) >= {"level", "reasons"}
+    for cause in data["causes"]:
+        assert set(cause) >= {"id", "title", "score", "because", "sources"}
+        assert isinstance(cause["score"], float)
+    for item in data["comfort_actions"] + data["prevention_tips"]:
+        assert set(item) >= {"id", "title", "text", "sources"}
