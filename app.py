@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="BackCare", page_icon="🩹", layout="centered")
+st.set_page_config(page_title="BackCare", page_icon=":material/healing:", layout="centered")
 
 page = st.navigation(
     [
-        st.Page("pages/assessment.py", title="Assessment", icon="📝", default=True),
-        st.Page("pages/results.py", title="Results", icon="📋"),
-        st.Page("pages/about.py", title="About", icon="ℹ️"),
+        st.Page(
+            "pages/assessment.py", title="Assessment", icon=":material/edit_note:", default=True
+        ),
+        st.Page("pages/results.py", title="Results", icon=":material/list_alt:"),
+        st.Page("pages/about.py", title="About", icon=":material/info:"),
     ]
 )
 page.run()

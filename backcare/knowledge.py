@@ -20,7 +20,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 QUESTION_TYPES = ("integer", "enum", "multi", "boolean")
 #: Which widgets can show which question type.
 WIDGETS = {
-    "integer": ("number", "slider"),
+    "integer": ("number", "scale"),
     "enum": ("radio",),
     "multi": ("pills",),
     "boolean": ("checkbox", "yes_no"),

@@ -69,5 +69,10 @@ def option_label(question: Question, value: str) -> str:
     return next(o.label for o in question.options if o.value == value)
 
 
-def widget_options(question: Question) -> list[str]:
-    return list(YES_NO) if question.widget == "yes_no" else list(question.allowed)
+def widget_options(question: Question) -> list:
+    """The choices of a choice widget: yes/no/not sure, a number scale or the allowed values."""
+    if question.widget == "yes_no":
+        return list(YES_NO)
+    if question.widget == "scale":
+        return list(range(question.min, question.max + 1))
+    return list(question.allowed)

@@ -39,8 +39,8 @@ def _widget(question: Question) -> None:
             help=help_text,
             placeholder="Type a number",
         )
-    elif question.widget == "slider":
-        st.slider(label, min_value=question.min, max_value=question.max, key=key, help=help_text)
+    elif question.widget == "scale":
+        st.segmented_control(label, widget_options(question), key=key, help=help_text)
     elif question.widget in ("radio", "yes_no"):
         st.radio(
             label,
@@ -98,7 +98,8 @@ st.progress(
     (index + 1) / len(steps), text=f"Step {index + 1} of {len(steps)}: {current.step.title}"
 )
 
-with st.form(f"step_{current.step.id}", border=False):
+# Enter must not submit: the first submit button is "Back".
+with st.form(f"step_{current.step.id}", border=False, enter_to_submit=False):
     st.subheader(current.step.title)
     st.write(current.step.intro)
     for question in current.questions:

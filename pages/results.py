@@ -22,12 +22,17 @@ BANNERS = {
     "see_doctor": st.info,
     "self_care": st.success,
 }
-ICONS = {"emergency": "🚨", "urgent": "⚠️", "see_doctor": "🩺", "self_care": "✅"}
+ICONS = {
+    "emergency": ":material/emergency:",
+    "urgent": ":material/warning:",
+    "see_doctor": ":material/stethoscope:",
+    "self_care": ":material/check_circle:",
+}
 
 
-def _banner(triage: Triage, *, reasons: bool = True) -> None:
-    lines = [f"**{triage.title}** ({triage.how_fast.lower()})", "", triage.what_to_do]
-    if reasons and triage.reasons:
+def _banner(triage: Triage) -> None:
+    lines = [f"**{triage.title}**", "", triage.what_to_do, "", f"**How fast:** {triage.how_fast}"]
+    if triage.reasons:
         lines += ["", "Why:"] + [f"- {r.message}" for r in triage.reasons]
     BANNERS[triage.level]("\n".join(lines), icon=ICONS[triage.level])
 
@@ -43,7 +48,7 @@ def _cause(rank: int, cause: RankedCause) -> None:
 
 def _advice(items: tuple[AdviceItem, ...]) -> None:
     for item in items:
-        st.markdown(f"**{item.title}**")
+        st.markdown(f"#### {item.title}")
         st.write(item.text)
         st.caption("Source: " + "; ".join(item.sources))
 
@@ -52,7 +57,7 @@ result = session.assessment()
 if result is None:
     st.title("Your results")
     st.info("There are no results yet: answer the questionnaire first.")
-    st.page_link(ASSESSMENT_PAGE, label="Start the questionnaire", icon="📝")
+    st.page_link(ASSESSMENT_PAGE, label="Start the questionnaire", icon=":material/edit_note:")
     st.stop()
 
 triage = result.triage
@@ -87,8 +92,9 @@ with details:
     _advice(result.prevention_tips)
 
 if triage.is_urgent:
-    _banner(triage, reasons=False)
+    # A reminder, not a second alert: screen readers announce the banner once.
+    st.markdown(f"**{ICONS[triage.level]} Remember: {triage.title.lower()}.** {triage.what_to_do}")
 
-if st.button("Start again", icon="🔄"):
+if st.button("Start again", icon=":material/restart_alt:"):
     session.reset()
     st.switch_page(ASSESSMENT_PAGE)

@@ -31,9 +31,11 @@ def _fill_pain_step(at: AppTest, *, age: int = 38) -> None:
     _by_label(at.radio, "What were you doing when the pain began?").set_value("running")
     _by_label(at.radio, "When did the pain start?").set_value("right_after")
     _by_label(at.number_input, "How old are you?").set_value(age)
-    _by_label(at.slider, "How bad is the pain right now?").set_value(4)
-    at.button_group[0].set_value(["lower_back"])  # Where does it hurt?
-    at.button_group[1].set_value(["dull_ache", "stiffness"])  # What does it feel like?
+    _by_label(at.button_group, "How bad is the pain right now?").set_value(4)
+    _by_label(at.button_group, "Where does it hurt?").set_value(["lower_back"])
+    _by_label(at.button_group, "What does the pain feel like?").set_value(
+        ["dull_ache", "stiffness"]
+    )
 
 
 def _tick(at: AppTest, label: str) -> None:
@@ -77,6 +79,13 @@ def test_answers_survive_moving_back_and_forth(app):
     assert _by_label(app.number_input, "How old are you?").value == 52
     assert _by_label(app.radio, "What were you doing when the pain began?").value == "running"
     assert app.session_state["answers"]["heavy_lifting"] is True
+    assert app.session_state["answers"]["pain_now"] == 4
+
+
+def test_questions_left_alone_are_not_answered(app):
+    _press(app, "Next")
+    answers = app.session_state["answers"]
+    assert "days_since_onset" not in answers and "pain_now" not in answers
 
 
 def test_warning_signs_are_one_checklist_on_the_last_step(app):
@@ -98,7 +107,9 @@ def test_a_runner_without_warning_signs_gets_self_care_and_running_advice(app):
     text = _text(app)
     assert "Because you said:" in text
     assert [h.value for h in app.header] == [
-        "Possible explanations", "What may ease it now", "Preventing it next time"
+        "Possible explanations",
+        "What may ease it now",
+        "Preventing it next time",
     ]
     assert "not a diagnosis" in text
     bars = app.get("progress")
@@ -111,8 +122,9 @@ def test_an_emergency_sign_puts_the_emergency_banner_first(app):
     assert banner.startswith("**Get emergency help now**")
     assert "999" in banner
     assert "Chest pain together with back pain" in banner
-    # Shown first and again after the details, which wait in a folded section.
-    assert len(app.error) == 2
+    # One alert, first; the details wait in a folded section, with a reminder after them.
+    assert len(app.error) == 1
+    assert "Remember: get emergency help now" in _text(app)
     assert app.expander[0].label == "Possible explanations and what may help"
     assert not app.success
 

@@ -14,10 +14,17 @@ from backcare.assessment import knowledge_base
 
 RANK = {level: n for n, level in enumerate(contract.TRIAGE_LEVELS)}  # 0 = most urgent
 
-EMERGENCY = {"saddle_numbness", "bladder_bowel_change", "both_legs", "chest_pain",
-             "recent_trauma"}
-URGENT = {"leg_weakness", "fever", "unexplained_weight_loss", "cancer_history",
-          "back_deformity", "night_pain", "worse_with_cough", "feeling_unwell"}
+EMERGENCY = {"saddle_numbness", "bladder_bowel_change", "both_legs", "chest_pain", "recent_trauma"}
+URGENT = {
+    "leg_weakness",
+    "fever",
+    "unexplained_weight_loss",
+    "cancer_history",
+    "back_deformity",
+    "night_pain",
+    "worse_with_cough",
+    "feeling_unwell",
+}
 SEE_DOCTOR = {"leg_numbness", "pain_worsening", "stops_daily_activities", "struggling_to_cope"}
 
 
@@ -52,8 +59,7 @@ def _value(question) -> st.SearchStrategy:
 
 QUESTIONS = knowledge_base().questions
 ANSWER_SETS = st.fixed_dictionaries({}, optional={q.id: _value(q) for q in QUESTIONS.values()})
-SETTINGS = settings(max_examples=1500, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

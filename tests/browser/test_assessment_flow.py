@@ -1,0 +1,218 @@
+"""The questionnaire as a person uses it: clicks and keys in a real browser, then the results.
+
+Each test starts a fresh Streamlit session (a new browser context) on the first step.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+STEPS = 4
+AGE = "How old are you?"
+ACTIVITY = "What were you doing when the pain began?"
+ONSET = "When did the pain start?"
+AREAS = "Where does it hurt?"
+FEELS = "What does the pain feel like?"
+
+
+def _cause_title(cause_id: str) -> str:
+    with (ROOT / "data" / "causes.csv").open(newline="", encoding="utf-8") as f:
+        return next(row["title"] for row in csv.DictReader(f) if row["id"] == cause_id)
+
+
+# --- doing things the way a person would ----------------------------------------------------
+
+
+def choose_radio(page: Page, question: str, option: str) -> None:
+    """Click the visible label of a radio option (the input itself is visually hidden)."""
+    group = page.get_by_role("radiogroup", name=question)
+    group.get_by_text(option, exact=True).click()
+    expect(group.get_by_role("radio", name=option)).to_be_checked()
+
+
+def type_number(page: Page, question: str, value: str) -> None:
+    field = page.get_by_role("spinbutton", name=question)
+    field.click()
+    page.keyboard.type(value)
+    page.keyboard.press("Tab")
+    expect(field).to_have_value(value)
+
+
+def pick_pill(page: Page, question: str, option: str) -> None:
+    pill = page.get_by_role("toolbar", name=question).get_by_role("button", name=option)
+    pill.click()
+    expect(pill).to_have_attribute("aria-pressed", "true")
+
+
+def tick(page: Page, statement: str) -> None:
+    """Tick a checklist line by clicking its text, as a person would."""
+    page.get_by_test_id("stCheckbox").get_by_text(statement, exact=True).click()
+    expect(page.get_by_role("checkbox", name=statement)).to_be_checked()
+
+
+def step_caption(page: Page, number: int) -> Locator:
+    return page.get_by_test_id("stProgress").get_by_text(f"Step {number} of {STEPS}:")
+
+
+def press(page: Page, button: str, wait_idle: Callable[[Page], None], *, to_step: int) -> None:
+    """Submit the step's form with a button and wait for the step it leads to."""
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(step_caption(page, to_step)).to_be_visible()
+    wait_idle(page)
+
+
+def see_results(page: Page, wait_idle: Callable[[Page], None]) -> None:
+    page.get_by_role("button", name="See my results").click()
+    expect(page.get_by_role("heading", name="Your results")).to_be_visible()
+    wait_idle(page)
+
+
+def screenshot_as_seen(page: Page, artifacts: Path, name: str) -> None:
+    """Screenshot the window as the person sees it on arrival, without scrolling."""
+    page.screenshot(path=artifacts / name)
+
+
+def screenshot_whole_page(page: Page, artifacts: Path, name: str) -> None:
+    """Screenshot everything: the app scrolls inside stMain, so grow the window to fit it."""
+    size = page.viewport_size
+    assert size is not None
+    height = page.get_by_test_id("stMain").evaluate("el => el.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    try:
+        page.screenshot(path=artifacts / name)
+    finally:
+        page.set_viewport_size(size)
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+def test_runner_without_warning_signs_gets_self_care_first(
+    app: Page, wait_idle: Callable[[Page], None], artifacts_dir: Path
+) -> None:
+    page = app
+    choose_radio(page, ACTIVITY, "Running")
+    choose_radio(page, ONSET, "Right after it")
+    type_number(page, AGE, "38")
+    pick_pill(page, AREAS, "Lower back")
+    pick_pill(page, FEELS, "Dull ache")
+    press(page, "Next", wait_idle, to_step=2)
+
+    tick(page, "I went harder, further or longer than felt comfortable")
+    press(page, "Next", wait_idle, to_step=3)
+
+    tick(page, "I run in worn-out shoes or shoes with little cushioning or arch support")
+    tick(page, "I mostly run on hard surfaces or downhill")
+    press(page, "Next", wait_idle, to_step=4)
+
+    expect(page.get_by_role("button", name="See my results")).to_be_visible()
+    see_results(page, wait_idle)
+
+    banner = page.get_by_test_id("stAlertContainer").filter(
+        has_text="Look after it yourself for now"
+    )
+    expect(banner).to_have_count(1)
+    # st.success renders role="status" (only error/warning get role="alert" in 1.67).
+    expect(banner).to_have_attribute("role", "status")
+    explanations = page.get_by_role("heading", name="Possible explanations")
+    expect(explanations).to_be_visible()
+    banner_box, explanations_box = banner.bounding_box(), explanations.bounding_box()
+    assert banner_box is not None and explanations_box is not None
+    assert banner_box["y"] + banner_box["height"] <= explanations_box["y"], (
+        "the triage banner must come before the possible explanations"
+    )
+    # ...and first in the DOM too, not just placed above by layout.
+    assert banner.evaluate(
+        "(b, h) => !!(b.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_FOLLOWING)",
+        explanations.element_handle(),
+    )
+
+    # Causes are numbered subheadings: "1. Impact from running", "2. ...".
+    ranked = page.get_by_role("heading", level=3).filter(has_text=re.compile(r"^\d+\. "))
+    expect(ranked.first).to_be_visible()
+    titles = [t.strip() for t in ranked.all_inner_texts()]
+    running = _cause_title("running_impact")
+    top_three = [re.sub(r"^\d+\.\s*", "", t) for t in titles[:3]]
+    assert running in top_three, f"{running!r} is not among the first three causes: {titles}"
+
+    expect(page.get_by_text("Because you said").first).to_be_visible()
+    expect(page.get_by_role("heading", name="What may ease it now")).to_be_visible()
+    expect(page.get_by_role("heading", name="Preventing it next time")).to_be_visible()
+    expect(page.get_by_text("not a diagnosis", exact=False)).to_be_visible()
+
+    screenshot_as_seen(page, artifacts_dir, "results-self-care.png")
+    screenshot_whole_page(page, artifacts_dir, "results-self-care-full.png")
+
+
+def test_emergency_sign_puts_emergency_alert_at_the_top(
+    app: Page, wait_idle: Callable[[Page], None], artifacts_dir: Path
+) -> None:
+    page = app
+    choose_radio(page, ACTIVITY, "Strength training or weightlifting")
+    type_number(page, AGE, "45")
+    press(page, "Next", wait_idle, to_step=2)
+    press(page, "Next", wait_idle, to_step=3)
+    press(page, "Next", wait_idle, to_step=4)
+    tick(page, "Numbness or tingling around my genitals, buttocks or inner thighs")
+    see_results(page, wait_idle)
+
+    alert = page.get_by_role("alert").filter(has_text="Get emergency help now").first
+    expect(alert).to_be_visible()
+    expect(alert).to_be_in_viewport()
+    box = alert.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and viewport is not None
+    assert box["y"] < viewport["height"] / 2, (
+        f"the emergency alert starts at y={box['y']:.0f}, below half the window"
+    )
+    screenshot_as_seen(page, artifacts_dir, "results-emergency.png")
+
+
+def test_back_and_next_keep_answers(app: Page, wait_idle: Callable[[Page], None]) -> None:
+    page = app
+    choose_radio(page, ACTIVITY, "Stretching")
+    type_number(page, AGE, "52")  # ends with Tab, which moves focus on to "Next"
+    # Keyboard only: the disabled "Back" is skipped, so Enter on the focused "Next" submits.
+    expect(page.get_by_role("button", name="Next", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(step_caption(page, 2)).to_be_visible()
+    wait_idle(page)
+    tick(page, "I bounced or made sudden jerky movements")
+    press(page, "Back", wait_idle, to_step=1)
+
+    expect(page.get_by_role("spinbutton", name=AGE)).to_have_value("52")
+    activity = page.get_by_role("radiogroup", name=ACTIVITY)
+    expect(activity.get_by_role("radio", name="Stretching")).to_be_checked()
+
+    press(page, "Next", wait_idle, to_step=2)
+    expect(
+        page.get_by_role("checkbox", name="I bounced or made sudden jerky movements")
+    ).to_be_checked()
+
+
+def test_start_again_returns_to_an_empty_first_step(
+    app: Page, wait_idle: Callable[[Page], None]
+) -> None:
+    page = app
+    choose_radio(page, ACTIVITY, "Running")
+    type_number(page, AGE, "38")
+    press(page, "Next", wait_idle, to_step=2)
+    press(page, "Next", wait_idle, to_step=3)
+    press(page, "Next", wait_idle, to_step=4)
+    see_results(page, wait_idle)
+
+    page.get_by_role("button", name="Start again").click()
+    expect(step_caption(page, 1)).to_be_visible()
+    wait_idle(page)
+
+    expect(page.get_by_role("spinbutton", name=AGE)).to_have_value("")
+    for question in (ACTIVITY, ONSET):
+        expect(
+            page.get_by_role("radiogroup", name=question).get_by_role("radio", checked=True)
+        ).to_have_count(0)
