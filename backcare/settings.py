@@ -1,0 +1,100 @@
+"""Server-side settings, read from the environment once at start-up.
+
+The mode is the server's decision, never the visitor's: nothing here looks
+at a URL, a cookie or anything else a browser sends. Each setting is an
+environment variable (documented in the README); a value that makes no sense
+stops the server with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+MODES = ("personal", "kiosk")
+DEFAULT_STORE = Path(__file__).resolve().parent.parent / "var" / "backcare.duckdb"
+#: The smallest cell size anyone may configure for the analysts' figures.
+MIN_K = 5
+#: Seconds the "are you still there?" warning counts down before a kiosk wipes
+#: the session: at least 20 s, as WCAG 2.2.1 asks.
+IDLE_WARNING_SECONDS = 20
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value BackCare cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str = "personal"
+    #: Identifies the clinic or deployment in anonymous records.
+    site_id: str = "default"
+    #: Seconds of inactivity before a kiosk warns and then wipes the session.
+    idle_timeout: int = 120
+    #: Whether the "share an anonymous record" box starts ticked (kiosk only).
+    share_default: bool = False
+    store_path: Path = DEFAULT_STORE
+    #: Minimum cell size: smaller counts are never shown to analysts.
+    k: int = 11
+    analyst_password: str | None = None
+
+    @property
+    def kiosk(self) -> bool:
+        return self.mode == "kiosk"
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise SettingsError(f"{name}={value} is below the minimum of {minimum}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}={raw!r}: use true or false")
+
+
+def from_env(env: Mapping[str, str] | None = None) -> Settings:
+    """Read BACKCARE_* variables; unset ones keep their defaults."""
+    env = os.environ if env is None else env
+    mode = env.get("BACKCARE_MODE", "personal").strip().lower() or "personal"
+    if mode not in MODES:
+        raise SettingsError(f"BACKCARE_MODE={mode!r}: use one of {', '.join(MODES)}")
+    site_id = env.get("BACKCARE_SITE_ID", "default").strip() or "default"
+    if not (site_id.replace("-", "").replace("_", "").isalnum() and len(site_id) <= 40):
+        raise SettingsError(
+            f"BACKCARE_SITE_ID={site_id!r}: use up to 40 letters, digits, '-' or '_'"
+        )
+    store = env.get("BACKCARE_STORE", "").strip()
+    return Settings(
+        mode=mode,
+        site_id=site_id,
+        idle_timeout=_int(env, "BACKCARE_IDLE_TIMEOUT", 120, minimum=2),
+        # Only a clinic's kiosk may pre-tick sharing; in personal mode it always starts off.
+        share_default=mode == "kiosk" and _flag(env, "BACKCARE_SHARE_DEFAULT", False),
+        store_path=Path(store) if store else DEFAULT_STORE,
+        k=_int(env, "BACKCARE_K", 11, minimum=MIN_K),
+        analyst_password=env.get("BACKCARE_ANALYST_PASSWORD") or None,
+    )
+
+
+@lru_cache(maxsize=1)
+def current() -> Settings:
+    """The settings of this server process (read once; tests call ``current.cache_clear()``)."""
+    return from_env()

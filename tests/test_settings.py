@@ -1,0 +1,44 @@
+"""Server settings come from the environment only, and bad values are named."""
+
+import pytest
+
+from backcare.settings import Settings, SettingsError, from_env
+
+
+def test_defaults_are_personal_mode_with_sharing_off():
+    settings = from_env({})
+    assert settings == Settings()
+    assert not settings.kiosk and not settings.share_default and settings.k == 11
+
+
+def test_kiosk_mode_takes_site_timeout_and_sharing_default():
+    settings = from_env(
+        {
+            "BACKCARE_MODE": "kiosk",
+            "BACKCARE_SITE_ID": "clinic-7",
+            "BACKCARE_IDLE_TIMEOUT": "5",
+            "BACKCARE_SHARE_DEFAULT": "yes",
+        }
+    )
+    assert (settings.kiosk, settings.site_id, settings.idle_timeout) == (True, "clinic-7", 5)
+    assert settings.share_default
+
+
+def test_personal_mode_never_pre_ticks_sharing():
+    assert not from_env({"BACKCARE_SHARE_DEFAULT": "true"}).share_default
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"BACKCARE_MODE": "public"}, "BACKCARE_MODE"),
+        ({"BACKCARE_K": "4"}, "below the minimum of 5"),
+        ({"BACKCARE_K": "ten"}, "not a whole number"),
+        ({"BACKCARE_IDLE_TIMEOUT": "1"}, "BACKCARE_IDLE_TIMEOUT"),
+        ({"BACKCARE_SITE_ID": "a b; DROP"}, "BACKCARE_SITE_ID"),
+        ({"BACKCARE_MODE": "kiosk", "BACKCARE_SHARE_DEFAULT": "perhaps"}, "true or false"),
+    ],
+)
+def test_bad_values_stop_start_up_with_the_variable_named(env, fragment):
+    with pytest.raises(SettingsError, match=fragment):
+        from_env(env)
