@@ -1,21 +1,31 @@
 """All the scoring SQL: answers joined with the knowledge base in DuckDB.
 
-One statement scores an answer set: support per cause (a noisy-OR of the
-matching evidence weights, so 0..1), the warning signs that fired, and the
-advice for the top causes. The knowledge base is loaded once into an
-in-memory database; each thread gets its own cursor because a DuckDB
+Evidence and warning signs are both *rules*: an answer they look for and what
+a match means (support for a cause with a weight, or a triage level). One join
+of the answers ("facts") with the rules drives everything:
+
+- a cause's score is the noisy-OR of its matching weights, 1 − Π(1 − w);
+- the triage level is the most urgent matching warning sign;
+- advice is chosen for the top causes, then general advice fills the list.
+
+`Scorer.score` does this for one answer set in one statement; `score_many`
+does the same ranking and triage for a whole table of answer sets at once
+(demo data, benchmarks) with the same rule join. The knowledge base lives in
+one in-memory database; each thread gets its own cursor because a DuckDB
 connection serves one call at a time.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pandas as pd
 
-from backcare.answers import Fact
+from backcare.answers import Answers, Fact, facts
 from backcare.knowledge import KnowledgeBase, Match
 
 #: How many top causes choose the advice.
@@ -24,27 +34,34 @@ TOP_CAUSES = 3
 LINKED_ADVICE = 4
 #: … then general advice until the list is this long.
 ADVICE_PER_KIND = 6
+#: The level when no warning sign matches.
+NO_SIGN_LEVEL = "self_care"
 
 SCHEMA = """
 CREATE TABLE causes (id VARCHAR PRIMARY KEY, title VARCHAR, explanation VARCHAR,
                      sources VARCHAR[], ord INTEGER);
-CREATE TABLE evidence (cause VARCHAR, item VARCHAR, value VARCHAR, lo DOUBLE, hi DOUBLE,
-                       weight DOUBLE, because VARCHAR, ord INTEGER);
 CREATE TABLE triage_levels (id VARCHAR PRIMARY KEY, urgency INTEGER);
-CREATE TABLE warning_signs (id VARCHAR PRIMARY KEY, item VARCHAR, value VARCHAR, lo DOUBLE,
-                            hi DOUBLE, level VARCHAR, message VARCHAR, sources VARCHAR[],
-                            ord INTEGER);
+-- kind 'cause': target is a cause id, weight and text (the "because" phrase) apply.
+-- kind 'sign': target is a warning-sign id, level/urgency and text (the message) apply.
+CREATE TABLE rules (kind VARCHAR, target VARCHAR, item VARCHAR, value VARCHAR,
+                    lo DOUBLE, hi DOUBLE, weight DOUBLE, level VARCHAR, urgency INTEGER,
+                    text VARCHAR, sources VARCHAR[], ord INTEGER);
 CREATE TABLE advice (id VARCHAR PRIMARY KEY, kind VARCHAR, title VARCHAR, text VARCHAR,
                      general BOOLEAN, sources VARCHAR[], ord INTEGER);
 CREATE TABLE advice_causes (advice VARCHAR, cause VARCHAR);
 """
 
-# A fact matches a row when the item is the same and the row's value or
-# numeric bounds (whichever it has) accept it.
-_MATCHES = """f.item = {t}.item
-     AND ({t}.value IS NULL OR f.value = {t}.value)
-     AND ({t}.lo IS NULL OR f.num >= {t}.lo)
-     AND ({t}.hi IS NULL OR f.num <= {t}.hi)"""
+# A fact (an answer, one row per list element) matches a rule when the item is
+# the same and the rule's value or numeric bounds, whichever it has, accept it.
+_HITS = """
+    SELECT f.*, r.kind, r.target, r.weight, r.level, r.urgency, r.text, r.sources, r.ord
+    FROM rules AS r JOIN facts AS f
+      ON f.item = r.item
+     AND (r.value IS NULL OR f.value = r.value)
+     AND (r.lo IS NULL OR f.num >= r.lo)
+     AND (r.hi IS NULL OR f.num <= r.hi)
+"""
+_SCORE = "1 - exp(sum(ln(1 - h.weight)))"
 
 ASSESS_SQL = f"""
 WITH facts AS (
@@ -52,60 +69,73 @@ WITH facts AS (
            unnest($vals::VARCHAR[]) AS value,
            unnest($nums::DOUBLE[]) AS num
 ),
-hits AS (
-    SELECT e.cause, e.weight, e.because, e.ord
-    FROM evidence AS e JOIN facts AS f ON {_MATCHES.format(t="e")}
-),
+hits AS ({_HITS}),
 ranked AS (
-    SELECT h.cause, c.title, c.explanation, c.sources,
-           1 - exp(sum(ln(1 - h.weight))) AS score,
-           list(h.because ORDER BY h.weight DESC, h.ord) AS because,
-           row_number() OVER (ORDER BY 1 - exp(sum(ln(1 - h.weight))) DESC, c.ord) AS rank
-    FROM hits AS h JOIN causes AS c ON c.id = h.cause
-    GROUP BY h.cause, c.title, c.explanation, c.sources, c.ord
+    SELECT h.target AS cause, c.title, c.explanation, c.sources, c.ord, {_SCORE} AS score,
+           list(h.text ORDER BY h.weight DESC, h.ord) AS because
+    FROM hits AS h JOIN causes AS c ON c.id = h.target
+    WHERE h.kind = 'cause'
+    GROUP BY h.target, c.title, c.explanation, c.sources, c.ord
 ),
-signs AS (
-    SELECT w.id, w.item, w.level, w.message, w.sources, l.urgency, w.ord
-    FROM warning_signs AS w
-    JOIN facts AS f ON {_MATCHES.format(t="w")}
-    JOIN triage_levels AS l ON l.id = w.level
-),
-advice_scored AS (
-    SELECT a.id, a.kind, a.title, a.text, a.sources, a.general, a.ord,
-           coalesce(sum(r.score), 0) AS relevance,
-           coalesce(list(r.cause ORDER BY r.rank) FILTER (WHERE r.cause IS NOT NULL), [])
-               AS for_causes
-    FROM advice AS a
-    LEFT JOIN advice_causes AS ac ON ac.advice = a.id
-    LEFT JOIN ranked AS r ON r.cause = ac.cause AND r.rank <= $top
-    GROUP BY ALL
-),
-linked AS (
-    SELECT *, 0 AS tier FROM advice_scored WHERE relevance > 0
-    QUALIFY row_number() OVER (PARTITION BY kind ORDER BY relevance DESC, ord) <= $linked
-),
-chosen AS (
-    SELECT * FROM linked
-    UNION ALL
-    SELECT g.*, 1 AS tier FROM advice_scored AS g
-    WHERE g.relevance = 0 AND g.general
-    QUALIFY row_number() OVER (PARTITION BY g.kind ORDER BY g.ord)
-            <= $per_kind - (SELECT count(*) FROM linked AS l WHERE l.kind = g.kind)
+top AS (SELECT cause, score FROM ranked ORDER BY score DESC, ord LIMIT $top),
+advice_ranked AS (
+    SELECT a.*, l.relevance, coalesce(l.for_causes, []) AS for_causes,
+           row_number() OVER (PARTITION BY a.kind
+                              ORDER BY l.relevance DESC NULLS LAST, a.ord) AS n,
+           count(l.relevance) OVER (PARTITION BY a.kind) AS linked
+    FROM advice AS a LEFT JOIN (
+        SELECT ac.advice, sum(t.score) AS relevance,
+               list(t.cause ORDER BY t.score DESC) AS for_causes
+        FROM advice_causes AS ac JOIN top AS t ON t.cause = ac.cause
+        GROUP BY ac.advice
+    ) AS l ON l.advice = a.id
+    WHERE l.relevance IS NOT NULL OR a.general
 )
 SELECT
     (SELECT list({{'id': cause, 'title': title, 'explanation': explanation, 'score': score,
-                  'because': because, 'sources': sources}} ORDER BY rank) FROM ranked),
-    (SELECT list({{'id': id, 'item': item, 'level': level, 'message': message,
-                  'sources': sources}} ORDER BY urgency, ord) FROM signs),
+                  'because': because, 'sources': sources}} ORDER BY score DESC, ord)
+     FROM ranked),
+    (SELECT list({{'id': target, 'item': item, 'level': level, 'message': text,
+                  'sources': sources}} ORDER BY urgency, ord)
+     FROM hits WHERE kind = 'sign'),
     (SELECT list({{'id': id, 'kind': kind, 'title': title, 'text': text, 'sources': sources,
-                  'general': general, 'for_causes': for_causes}}
-                 ORDER BY kind, tier, relevance DESC, ord) FROM chosen)
+                  'general': general, 'for_causes': for_causes}} ORDER BY kind, n)
+     FROM advice_ranked
+     -- linked advice first (at most $linked), then general advice up to $per_kind in all
+     WHERE n <= CASE WHEN relevance IS NOT NULL THEN $linked
+                     ELSE $per_kind - least(linked, $linked) + linked END)
+"""
+
+# The batch form: facts carry an answer-set id (rid); the result is one row per
+# answer set with its triage level, top cause ids and the warning signs fired.
+MANY_SQL = f"""
+WITH hits AS ({_HITS}),
+scores AS (
+    SELECT h.rid, h.target AS cause, {_SCORE} AS score, any_value(c.ord) AS ord
+    FROM hits AS h JOIN causes AS c ON c.id = h.target
+    WHERE h.kind = 'cause'
+    GROUP BY h.rid, h.target
+),
+tops AS (
+    SELECT rid, list(cause ORDER BY score DESC, ord)[1:$top] AS top_causes
+    FROM scores GROUP BY rid
+),
+signs AS (
+    SELECT rid, arg_min(level, urgency) AS level, list(DISTINCT target ORDER BY target) AS signs
+    FROM hits WHERE kind = 'sign' GROUP BY rid
+)
+SELECT ids.rid,
+       coalesce(signs.level, $no_sign) AS level,
+       coalesce(tops.top_causes, []) AS top_causes,
+       coalesce(signs.signs, []) AS warning_signs
+FROM range($count) AS ids(rid) LEFT JOIN tops USING (rid) LEFT JOIN signs USING (rid)
+ORDER BY ids.rid
 """
 
 
 @dataclass(frozen=True)
 class Scored:
-    """What the SQL returns, as plain dicts in ranked order."""
+    """What the single-assessment SQL returns, as plain dicts in ranked order."""
 
     causes: list[dict[str, Any]]
     signs: list[dict[str, Any]]
@@ -119,6 +149,7 @@ def _bounds(match: Match) -> tuple[str, str | None, float | None, float | None]:
 def _load(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
     con.execute(SCHEMA)
     titles = kb.source_titles
+    urgency = {level: n for n, level in enumerate(kb.levels)}
     con.executemany(
         "INSERT INTO causes VALUES (?, ?, ?, ?, ?)",
         [
@@ -126,17 +157,35 @@ def _load(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
             for n, c in enumerate(kb.causes.values())
         ],
     )
+    con.executemany("INSERT INTO triage_levels VALUES (?, ?)", list(urgency.items()))
     con.executemany(
-        "INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(e.cause, *_bounds(e.match), e.weight, e.because, n) for n, e in enumerate(kb.evidence)],
-    )
-    con.executemany(
-        "INSERT INTO triage_levels VALUES (?, ?)", [(lid, n) for n, lid in enumerate(kb.levels)]
-    )
-    con.executemany(
-        "INSERT INTO warning_signs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (w.id, *_bounds(w.match), w.level, w.message, list(titles(w.sources)), n)
+            (
+                "cause",
+                e.cause,
+                *_bounds(e.match),
+                e.weight,
+                None,
+                None,
+                e.because,
+                list(titles(e.sources)),
+                n,
+            )
+            for n, e in enumerate(kb.evidence)
+        ]
+        + [
+            (
+                "sign",
+                w.id,
+                *_bounds(w.match),
+                None,
+                w.level,
+                urgency[w.level],
+                w.message,
+                list(titles(w.sources)),
+                n,
+            )
             for n, w in enumerate(kb.warning_signs)
         ],
     )
@@ -153,6 +202,13 @@ def _load(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
     )
 
 
+def facts_frame(answer_sets: Iterable[Answers]) -> pd.DataFrame:
+    """Facts of many validated answer sets, numbered by position (rid)."""
+    rows = [(rid, *fact) for rid, answers in enumerate(answer_sets) for fact in facts(answers)]
+    frame = pd.DataFrame(rows, columns=["rid", "item", "value", "num"])
+    return frame.astype({"rid": "int64", "item": "string", "value": "string", "num": "float64"})
+
+
 class Scorer:
     """The knowledge base in one in-memory DuckDB, shared by every thread."""
 
@@ -162,18 +218,19 @@ class Scorer:
         _load(self._con, kb)
         self._local = threading.local()
 
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the knowledge base."""
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
             cursor = self._local.cursor = self._con.cursor()
         return cursor
 
     def score(self, facts: list[Fact]) -> Scored:
-        items, vals, nums = (
-            (list(column) for column in zip(*facts, strict=True)) if facts else ([], [], [])
-        )
-        row = (
-            self._cursor()
+        """Rank causes, find warning signs and choose advice for one answer set."""
+        items, vals, nums = (list(c) for c in zip(*facts, strict=True)) if facts else ([], [], [])
+        # fetchall, not fetchone: DuckDB 2 keeps the cursor busy until a result is drained.
+        [row] = (
+            self.cursor()
             .execute(
                 ASSESS_SQL,
                 {
@@ -185,7 +242,23 @@ class Scorer:
                     "per_kind": ADVICE_PER_KIND,
                 },
             )
-            .fetchone()
+            .fetchall()
         )
         causes, signs, advice = (column or [] for column in row)
         return Scored(causes, signs, advice)
+
+    def score_many(self, facts: Any, count: int) -> pd.DataFrame:
+        """Triage and top causes for answer sets 0..count-1 whose facts are in ``facts``.
+
+        ``facts`` is anything DuckDB can scan (a DataFrame from `facts_frame`, an
+        Arrow table, a relation) with columns rid, item, value, num. Returns one
+        row per answer set: rid, level, top_causes, warning_signs.
+        """
+        cursor = self.cursor()
+        cursor.register("facts", facts)
+        try:
+            return cursor.execute(
+                MANY_SQL, {"top": TOP_CAUSES, "no_sign": NO_SIGN_LEVEL, "count": count}
+            ).df()
+        finally:
+            cursor.unregister("facts")

@@ -155,3 +155,21 @@ def test_to_dict_has_the_contract_shape():
         assert isinstance(cause["score"], float)
     for item in data["comfort_actions"] + data["prevention_tips"]:
         assert set(item) >= {"id", "title", "text", "sources"}
+
+
+def test_scoring_many_at_once_agrees_with_one_at_a_time(scorer):
+    import json
+    from pathlib import Path
+
+    from backcare.scoring import facts_frame
+
+    cases = json.loads(Path(__file__).with_name("cause_cases.json").read_text())
+    answer_sets = [validate(a, scorer.kb.questions) for a in cases.values()]
+    answer_sets += [validate(RUNNER, scorer.kb.questions), {}, {"fever": True, "age": 12}]
+    frame = scorer.score_many(facts_frame(answer_sets), len(answer_sets))
+    assert list(frame["rid"]) == list(range(len(answer_sets)))
+    for answers, row in zip(answer_sets, frame.itertuples(), strict=True):
+        one = assess(answers)
+        assert row.level == one.triage.level
+        assert list(row.top_causes) == [c.id for c in one.causes[:TOP_CAUSES]]
+        assert list(row.warning_signs) == sorted({r.id for r in one.triage.reasons})
