@@ -61,7 +61,9 @@ _HITS = """
      AND (r.lo IS NULL OR f.num >= r.lo)
      AND (r.hi IS NULL OR f.num <= r.hi)
 """
-_SCORE = "1 - exp(sum(ln(1 - h.weight)))"
+# Rounded so that summing the same weights in another order cannot reorder a tie:
+# ties are then broken by the causes' order in causes.csv, everywhere.
+_SCORE = "round(1 - exp(sum(ln(1 - h.weight))), 12)"
 
 ASSESS_SQL = f"""
 WITH facts AS (
@@ -77,7 +79,7 @@ ranked AS (
     WHERE h.kind = 'cause'
     GROUP BY h.target, c.title, c.explanation, c.sources, c.ord
 ),
-top AS (SELECT cause, score FROM ranked ORDER BY score DESC, ord LIMIT $top),
+top AS (SELECT cause, score, ord FROM ranked ORDER BY score DESC, ord LIMIT $top),
 advice_ranked AS (
     SELECT a.*, l.relevance, coalesce(l.for_causes, []) AS for_causes,
            row_number() OVER (PARTITION BY a.kind
@@ -85,7 +87,7 @@ advice_ranked AS (
            count(l.relevance) OVER (PARTITION BY a.kind) AS linked
     FROM advice AS a LEFT JOIN (
         SELECT ac.advice, sum(t.score) AS relevance,
-               list(t.cause ORDER BY t.score DESC) AS for_causes
+               list(t.cause ORDER BY t.score DESC, t.ord) AS for_causes
         FROM advice_causes AS ac JOIN top AS t ON t.cause = ac.cause
         GROUP BY ac.advice
     ) AS l ON l.advice = a.id

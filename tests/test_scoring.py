@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
 
-from backcare import assess
+from backcare import assess, reference_scorer
 from backcare.answers import facts, validate
-from backcare.knowledge import KnowledgeBase, Match
+from backcare.assessment import knowledge_base
 from backcare.scoring import ADVICE_PER_KIND, LINKED_ADVICE, TOP_CAUSES
+from tests.strategies import ANSWER_SETS
 
 RUNNER = {
     "activity": "running",
@@ -26,33 +28,19 @@ RUNNER = {
 }
 
 
-def _matches(match: Match, fact) -> bool:
-    item, value, num = fact
-    return (
-        match.item == item
-        and (match.value is None or match.value == value)
-        and (match.min is None or num >= match.min)
-        and (match.max is None or num <= match.max)
-    )
-
-
-def _expected_scores(kb: KnowledgeBase, answers: dict) -> dict[str, float]:
-    """The noisy-OR of data/README.md, computed row by row in Python."""
-    rows = facts(validate(answers, kb.questions))
-    scores: dict[str, float] = {}
-    for evidence in kb.evidence:
-        if any(_matches(evidence.match, f) for f in rows):
-            scores[evidence.cause] = 1 - (1 - scores.get(evidence.cause, 0)) * (1 - evidence.weight)
-    return scores
-
-
 def test_scores_are_the_noisy_or_of_matching_evidence(kb):
     result = assess(RUNNER)
-    expected = _expected_scores(kb, RUNNER)
-    assert {c.id for c in result.causes} == set(expected)
-    for cause in result.causes:
-        assert math.isclose(cause.score, expected[cause.id], abs_tol=1e-9)
-        assert 0 < cause.score < 1
+    expected = reference_scorer.score(kb, validate(RUNNER, kb.questions))
+    assert [(c.id, c.score) for c in result.causes] == list(expected.ranking)
+    assert all(0 < c.score < 1 for c in result.causes)
+    # The noisy-OR by hand for the top cause.
+    weights = [
+        e.weight
+        for e in kb.evidence
+        if e.cause == result.causes[0].id
+        and any(reference_scorer.matches(e.match, f) for f in facts(validate(RUNNER, kb.questions)))
+    ]
+    assert math.isclose(result.causes[0].score, 1 - math.prod(1 - w for w in weights), abs_tol=1e-9)
 
 
 def test_causes_are_ranked_highest_first(kb):
@@ -67,7 +55,7 @@ def test_because_lists_exactly_the_phrases_of_the_matching_evidence(kb):
         phrases = {
             e.because
             for e in kb.evidence
-            if e.cause == cause.id and any(_matches(e.match, f) for f in rows)
+            if e.cause == cause.id and any(reference_scorer.matches(e.match, f) for f in rows)
         }
         assert set(cause.because) == phrases
         assert cause.sources == kb.source_titles(kb.causes[cause.id].sources)
@@ -173,3 +161,14 @@ def test_scoring_many_at_once_agrees_with_one_at_a_time(scorer):
         assert row.level == one.triage.level
         assert list(row.top_causes) == [c.id for c in one.causes[:TOP_CAUSES]]
         assert list(row.warning_signs) == sorted({r.id for r in one.triage.reasons})
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANSWER_SETS)
+def test_sql_and_the_plain_python_reference_agree_on_any_answers(answers):
+    kb = knowledge_base()
+    result = assess(answers)
+    expected = reference_scorer.score(kb, validate(answers, kb.questions))
+    assert [(c.id, c.score) for c in result.causes] == list(expected.ranking)
+    assert result.triage.level == expected.level
+    assert tuple(r.id for r in result.triage.reasons) == expected.signs

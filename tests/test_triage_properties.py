@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backcare import assess, contract
-from backcare.assessment import knowledge_base
+from tests.strategies import ANSWER_SETS
 
 RANK = {level: n for n, level in enumerate(contract.TRIAGE_LEVELS)}  # 0 = most urgent
 
@@ -47,18 +47,6 @@ def required_level(answers: dict) -> str:
     return "self_care"
 
 
-def _value(question) -> st.SearchStrategy:
-    if question.type == "boolean":
-        return st.booleans()
-    if question.type == "integer":
-        return st.integers(question.min, question.max)
-    if question.type == "enum":
-        return st.sampled_from(question.allowed)
-    return st.lists(st.sampled_from(question.allowed), unique=True)
-
-
-QUESTIONS = knowledge_base().questions
-ANSWER_SETS = st.fixed_dictionaries({}, optional={q.id: _value(q) for q in QUESTIONS.values()})
 SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
