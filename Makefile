@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 PORT ?= 8501
 
-.PHONY: setup run test lint chromium clean
+.PHONY: setup run test lint chromium bench bench-quick clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -44,6 +44,13 @@ lint: setup
 test: setup chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest
+
+# Benchmarks never run inside make test; they print a table and write benchmarks/results.json.
+bench: setup chromium
+	$(VENV)/bin/python -m benchmarks.run
+
+bench-quick: setup chromium
+	$(VENV)/bin/python -m benchmarks.run --quick
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks: each workload measured beside its baseline in the same run."""

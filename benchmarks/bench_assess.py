@@ -1,0 +1,59 @@
+"""One assessment at a time: backcare.assess against the plain-Python reference scorer."""
+
+from __future__ import annotations
+
+import random
+
+from backcare import assess, reference_scorer
+from backcare.answers import Answers, validate
+from backcare.assessment import knowledge_base
+from backcare.knowledge import KnowledgeBase
+from benchmarks.harness import Figure, interleaved, percentile
+
+
+def random_answer_sets(kb: KnowledgeBase, count: int, seed: int = 7) -> list[Answers]:
+    """Uniformly random valid answer sets: each item answered half of the time."""
+    rng = random.Random(seed)
+    sets = []
+    for _ in range(count):
+        raw: dict[str, object] = {}
+        for q in kb.questions.values():
+            if rng.random() < 0.5:
+                continue
+            if q.type == "boolean":
+                raw[q.id] = rng.random() < 0.3
+            elif q.type == "integer":
+                raw[q.id] = rng.randint(q.min, q.max)
+            elif q.type == "enum":
+                raw[q.id] = rng.choice(q.allowed)
+            else:
+                raw[q.id] = rng.sample(q.allowed, rng.randint(0, 3))
+        sets.append(validate(raw, kb.questions))
+    return sets
+
+
+def run(quick: bool) -> list[Figure]:
+    kb = knowledge_base()
+    answer_sets = random_answer_sets(kb, 200 if quick else 1000)
+
+    def ours(answers: Answers) -> object:
+        return assess(answers)
+
+    def baseline(answers: Answers) -> object:
+        return reference_scorer.score(kb, answers)
+
+    for answers in answer_sets:  # the baseline must agree, or the comparison means nothing
+        expected = reference_scorer.score(kb, answers)
+        got = assess(answers)
+        if [(c.id, c.score) for c in got.causes] != list(expected.ranking):
+            raise AssertionError(f"rankings differ for {answers}")
+        if got.triage.level != expected.level:
+            raise AssertionError(f"triage differs for {answers}")
+
+    mine, theirs = interleaved(ours, baseline, answer_sets)
+    ms = 1000
+    p50, p95 = percentile(mine, 50) * ms, percentile(mine, 95) * ms
+    return [
+        Figure("assess_p50", p50, "ms", percentile(theirs, 50) * ms, "p50 <= 1 ms", p50 <= 1),
+        Figure("assess_p95", p95, "ms", percentile(theirs, 95) * ms, "p95 <= 3 ms", p95 <= 3),
+    ]

@@ -1,0 +1,80 @@
+"""In Debian's Chromium: submit → triage banner, and server memory with many sessions."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+from benchmarks.harness import Figure
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, rss_mb, serve
+
+TIMEOUT_MS = 30_000
+
+
+def _idle(page: Page) -> None:
+    app = page.get_by_test_id("stApp")
+    app.and_(page.locator('[data-test-connection-state="CONNECTED"]')).wait_for(timeout=TIMEOUT_MS)
+    page.locator('[data-test-script-state="notRunning"]').wait_for(timeout=TIMEOUT_MS)
+
+
+def _to_last_step(page: Page) -> None:
+    for step in (2, 3, 4):
+        page.get_by_role("button", name="Next").click()
+        page.get_by_text(f"Step {step} of 4", exact=False).wait_for(timeout=TIMEOUT_MS)
+        _idle(page)
+
+
+def _submit_to_banner(page: Page, runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        _to_last_step(page)
+        start = time.perf_counter()
+        page.get_by_role("button", name="See my results").click()
+        page.get_by_text("Look after it yourself for now").wait_for(timeout=TIMEOUT_MS)
+        samples.append(time.perf_counter() - start)
+        _idle(page)
+        page.get_by_role("button", name="Start again").click()
+        page.get_by_text("Step 1 of 4", exact=False).wait_for(timeout=TIMEOUT_MS)
+        _idle(page)
+    return samples
+
+
+def run(quick: bool) -> list[Figure]:
+    runs, sessions = (5, 5) if quick else (20, 20)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
+        )
+        with serve(Path(tmp) / "server.log") as server:
+            time.sleep(1)
+            idle_rss = rss_mb(server.process.pid)
+            contexts = [browser.new_context() for _ in range(sessions)]
+            pages = [context.new_page() for context in contexts]
+            for page in pages:
+                page.goto(server.url)
+            for page in pages:
+                _idle(page)
+                page.get_by_text("Step 1 of 4", exact=False).wait_for(timeout=TIMEOUT_MS)
+            # One session goes through to results, so every import the app makes is loaded.
+            samples = _submit_to_banner(pages[0], runs)
+            time.sleep(1)
+            busy_rss = rss_mb(server.process.pid)
+            for context in contexts:
+                context.close()
+        browser.close()
+    p50 = statistics.median(samples) * 1000
+    return [
+        Figure("submit_to_banner_p50", p50, "ms", None, "p50 <= 300 ms", p50 <= 300),
+        Figure(
+            f"server_rss_{sessions}_sessions",
+            busy_rss,
+            "MB",
+            idle_rss,
+            "<= 250 MB",
+            busy_rss <= 250,
+        ),
+    ]
