@@ -1,0 +1,29 @@
+"""The kiosk's first screen: what BackCare is, that the device is shared, and Start."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import _kiosk as kiosk
+from pages import _routing
+from pages import _session as session
+
+_routing.through_app()  # a server's first request may skip app.py; see pages/_routing.py
+
+st.title("BackCare")
+st.header("Back hurting after stretching, running or lifting?")
+st.write(
+    "Answer a few short questions. BackCare first tells you whether you need help "
+    "and how soon, then what may be behind the pain and what may ease it. "
+    "It does not diagnose."
+)
+st.info(
+    "**This is a shared device.** Your answers are cleared when you press Finish, "
+    f"or after {kiosk.timeout_text()}.",
+    icon=":material/lock:",
+)
+if st.button("Start", key="kiosk-start", type="primary", icon=":material/play_arrow:"):
+    session.wipe()  # a fresh start, even if something slipped through
+    st.switch_page(kiosk.ASSESSMENT)
+if st.button("About BackCare", key="kiosk-about", icon=":material/info:"):
+    st.switch_page(kiosk.ABOUT)

@@ -1,0 +1,224 @@
+"""Helpers the kiosk, embedding and accessibility browser tests share: answering the
+questionnaire by mouse or by keyboard alone, waiting for Streamlit, and running axe.
+
+Works on a Page or on a FrameLocator (an app embedded in an iframe), since both
+find elements the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import FrameLocator, Locator, Page, expect
+
+STEPS = 4
+AGE = "How old are you?"
+ACTIVITY = "What were you doing when the pain began?"
+ONSET = "When did the pain start?"
+PAIN = "How bad is the pain right now?"
+AREAS = "Where does it hurt?"
+FEELS = "What does the pain feel like?"
+WARM_UP = "Did you warm up before you started?"
+HARD_SURFACE = "I mostly run on hard surfaces or downhill"
+SADDLE = "Numbness or tingling around my genitals, buttocks or inner thighs"
+STILL_HERE = "I'm still here"
+#: axe impact levels the issue forbids.
+BLOCKING = ("serious", "critical")
+
+Where = Page | FrameLocator
+
+
+def app_idle(where: Where, timeout: float = 30_000) -> None:
+    """Connected, and no script run in progress (Streamlit's own test attributes)."""
+    app = where.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=timeout)
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
+
+
+def step_caption(where: Where, number: int) -> Locator:
+    return where.get_by_test_id("stProgress").get_by_text(f"Step {number} of {STEPS}:")
+
+
+def at_step(where: Where, number: int) -> None:
+    expect(step_caption(where, number)).to_be_visible()
+    app_idle(where)
+
+
+def start_kiosk(page: Page, url: str) -> None:
+    """Open a kiosk on its welcome screen and press Start."""
+    page.goto(url)
+    start = page.get_by_role("button", name="Start", exact=True)
+    expect(start).to_be_visible()
+    app_idle(page)
+    start.click()
+    at_step(page, 1)
+
+
+# --- by mouse (clicks on what a person sees) -------------------------------------------------
+
+
+def choose(where: Where, question: str, option: str) -> None:
+    group = where.get_by_role("radiogroup", name=question)
+    group.get_by_text(option, exact=True).click()
+    expect(group.get_by_role("radio", name=option)).to_be_checked()
+
+
+def type_age(where: Where, page: Page, age: str) -> None:
+    field = where.get_by_role("spinbutton", name=AGE)
+    field.click()
+    page.keyboard.type(age)
+    page.keyboard.press("Tab")
+    expect(field).to_have_value(age)
+
+
+def tick(where: Where, statement: str) -> None:
+    where.get_by_test_id("stCheckbox").get_by_text(statement, exact=True).click()
+    expect(where.get_by_role("checkbox", name=statement)).to_be_checked()
+
+
+def press(where: Where, button: str, *, to_step: int) -> None:
+    where.get_by_role("button", name=button, exact=True).click()
+    at_step(where, to_step)
+
+
+def see_results(where: Where) -> None:
+    where.get_by_role("button", name="See my results").click()
+    expect(where.get_by_role("heading", name="Your results", exact=True)).to_be_visible()
+    app_idle(where)
+
+
+@dataclass(frozen=True)
+class Person:
+    """What one person answers: a 47-year-old runner, with or without the emergency sign."""
+
+    age: str = "47"
+    activity: str = "Running"
+    emergency: bool = False
+
+
+def answer_by_mouse(where: Where, page: Page, person: Person) -> None:
+    """From step 1 to the results page, clicking as a person would."""
+    choose(where, ACTIVITY, person.activity)
+    type_age(where, page, person.age)
+    press(where, "Next", to_step=2)
+    press(where, "Next", to_step=3)
+    tick(where, HARD_SURFACE)
+    press(where, "Next", to_step=4)
+    if person.emergency:
+        tick(where, SADDLE)
+    see_results(where)
+
+
+# --- by keyboard alone -------------------------------------------------------------------------
+
+_HAS_FOCUS = "el => el === document.activeElement || el.contains(document.activeElement)"
+
+
+def has_focus(target: Locator) -> bool:
+    return bool(target.evaluate(_HAS_FOCUS))
+
+
+def tab_to(page: Page, target: Locator, *, limit: int = 80) -> None:
+    """Press Tab until the keyboard focus is on (or inside) target."""
+    expect(target).to_be_visible()
+    for _ in range(limit):
+        if has_focus(target):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{limit} presses of Tab never reached {target}")
+
+
+def _move_within(page: Page, group: Locator, target: Locator, key: str, *, limit: int = 15) -> None:
+    """Tab into a group, then move with an arrow key until target has the focus."""
+    tab_to(page, group)
+    for _ in range(limit):
+        if has_focus(target):
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{key} never reached {target}")
+
+
+def kb_choose(page: Page, question: str, option: str, *, arrow: str = "ArrowDown") -> None:
+    """A radio group: arrows move (and select); Space selects the option in focus."""
+    group = page.get_by_role("radiogroup", name=question)
+    radio = group.get_by_role("radio", name=option, exact=True)
+    _move_within(page, group, radio, arrow)
+    if not radio.is_checked():
+        page.keyboard.press("Space")
+    expect(radio).to_be_checked()
+
+
+def kb_scale(page: Page, question: str, value: str) -> None:
+    """Streamlit's segmented control: a radio group of buttons."""
+    group = page.get_by_role("radiogroup", name=question)
+    button = group.get_by_role("radio", name=value, exact=True)
+    _move_within(page, group, button, "ArrowRight")
+    if button.get_attribute("aria-checked") != "true":
+        page.keyboard.press("Space")
+    expect(button).to_have_attribute("aria-checked", "true")
+
+
+def kb_pill(page: Page, question: str, option: str) -> None:
+    """Streamlit's pills: a toolbar of toggle buttons; arrows move, Space toggles."""
+    toolbar = page.get_by_role("toolbar", name=question)
+    pill = toolbar.get_by_role("button", name=option, exact=True)
+    _move_within(page, toolbar, pill, "ArrowRight")
+    page.keyboard.press("Space")
+    expect(pill).to_have_attribute("aria-pressed", "true")
+
+
+def kb_type(page: Page, label: str, text: str) -> None:
+    field = page.get_by_role("spinbutton", name=label)
+    tab_to(page, field)
+    page.keyboard.type(text)
+    expect(field).to_have_value(text)
+
+
+def kb_tick(page: Page, statement: str) -> None:
+    box = page.get_by_role("checkbox", name=statement)
+    tab_to(page, box)
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+
+
+def kb_press(page: Page, button: str, *, key: str = "Enter") -> None:
+    target = page.get_by_role("button", name=button, exact=True)
+    tab_to(page, target)
+    page.keyboard.press(key)
+
+
+def answer_by_keyboard(page: Page) -> None:
+    """Every kind of widget in the questionnaire, with Tab, arrows, Space and Enter only."""
+    kb_choose(page, ACTIVITY, "Running")
+    kb_choose(page, ONSET, "During the activity")  # the first option: Space selects it
+    kb_scale(page, PAIN, "6")
+    kb_pill(page, AREAS, "Lower back")
+    kb_pill(page, FEELS, "Sharp")
+    kb_type(page, AGE, "38")
+    kb_press(page, "Next")
+    at_step(page, 2)
+    kb_choose(page, WARM_UP, "No", arrow="ArrowRight")
+    kb_press(page, "Next", key="Space")
+    at_step(page, 3)
+    kb_tick(page, HARD_SURFACE)
+    kb_press(page, "Next")
+    at_step(page, 4)
+    kb_tick(page, SADDLE)
+    kb_press(page, "See my results")
+
+
+# --- axe-core ------------------------------------------------------------------------------
+
+
+def blocking_violations(page: Page) -> list[str]:
+    """Serious and critical axe-core violations on the page, one readable line each."""
+    results = Axe().run(page)
+    found = []
+    for violation in results.response["violations"]:
+        if violation["impact"] in BLOCKING:
+            targets = [node["target"] for node in violation["nodes"][:3]]
+            found.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}"
+            )
+    return found

@@ -1,0 +1,215 @@
+"""Kiosk mode in a real browser: the idle warning and wipe, Finish, the QR code, the locked
+flow and the touch targets. Servers run with BACKCARE_MODE=kiosk (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import zxingcpp
+from _flow import (
+    ACTIVITY,
+    AGE,
+    AREAS,
+    STILL_HERE,
+    Person,
+    answer_by_mouse,
+    app_idle,
+    at_step,
+    choose,
+    press,
+    start_kiosk,
+    type_age,
+)
+from PIL import Image
+from playwright.sync_api import Locator, Page, expect
+
+from backcare.settings import IDLE_WARNING_SECONDS
+
+#: An upper bound for the quick server's timeout plus the whole countdown, with room for
+#: a loaded machine: a wait for a condition, never a measured duration.
+WIPE_WAIT_MS = 90_000
+QR_ALT = "QR code that holds a short summary of your result"
+#: WCAG 2.5.5: touch targets of at least 44 by 44 CSS pixels.
+MIN_TARGET = 44
+
+
+def _welcome(page: Page) -> Locator:
+    return page.get_by_role("button", name="Start", exact=True)
+
+
+def _assert_fresh_questionnaire(page: Page) -> None:
+    """Start again after a wipe: every step shows nothing of the last person."""
+    _welcome(page).click()
+    at_step(page, 1)
+    expect(page.get_by_role("spinbutton", name=AGE)).to_have_value("")
+    expect(page.get_by_role("radio", checked=True)).to_have_count(0)
+    expect(page.get_by_role("toolbar", name=AREAS).locator("[aria-pressed=true]")).to_have_count(0)
+    for step in (2, 3, 4):
+        press(page, "Next", to_step=step)
+        expect(page.get_by_role("checkbox", checked=True)).to_have_count(0)
+        expect(page.get_by_role("radio", checked=True)).to_have_count(0)
+
+
+def _page_text(page: Page) -> str:
+    return page.get_by_test_id("stMain").inner_text()
+
+
+def test_walking_away_brings_a_countdown_then_wipes_everything(
+    page: Page, kiosk_quick_url: str, artifacts_dir: Path
+) -> None:
+    start_kiosk(page, kiosk_quick_url)
+    answer_by_mouse(page, page, Person(age="47"))
+    expect(page.get_by_text("Impact from running").first).to_be_visible()
+
+    # Nobody touches anything: the warning comes, announced, with a live countdown.
+    alert = page.get_by_role("alert").filter(has_text="Are you still there?")
+    expect(alert).to_be_visible(timeout=WIPE_WAIT_MS)
+    countdown = page.get_by_text(re.compile(r"^Clearing in \d+ seconds\.$"))
+    expect(countdown).to_be_visible()
+    first = int(re.findall(r"\d+", countdown.inner_text())[0])
+    assert first <= IDLE_WARNING_SECONDS
+    expect(countdown).not_to_have_text(f"Clearing in {first} seconds.")  # it ticks
+    expect(page.get_by_role("button", name=STILL_HERE)).to_be_in_viewport()
+    page.screenshot(path=artifacts_dir / "kiosk-idle-warning.png")
+
+    # ...and when it runs out, the welcome screen is back with nothing of the person.
+    expect(_welcome(page)).to_be_visible(timeout=WIPE_WAIT_MS)
+    app_idle(page)
+    text = _page_text(page)
+    for trace in ("Your results", "Impact from running", "47", "Running"):
+        assert trace not in text, f"{trace!r} is still on the screen after the wipe"
+    _assert_fresh_questionnaire(page)
+
+
+def test_im_still_here_keeps_the_session(page: Page, kiosk_quick_url: str) -> None:
+    start_kiosk(page, kiosk_quick_url)
+    choose(page, ACTIVITY, "Stretching")
+    type_age(page, page, "52")
+    press(page, "Next", to_step=2)
+
+    still_here = page.get_by_role("button", name=STILL_HERE)
+    expect(still_here).to_be_visible(timeout=WIPE_WAIT_MS)
+    still_here.click()
+    expect(still_here).to_have_count(0)
+    expect(page.get_by_role("alert").filter(has_text="Are you still there?")).to_have_count(0)
+
+    # Still on step 2, and the answers of step 1 are all there.
+    expect(page.get_by_test_id("stProgress").get_by_text("Step 2 of 4:")).to_be_visible()
+    press(page, "Back", to_step=1)
+    expect(page.get_by_role("spinbutton", name=AGE)).to_have_value("52")
+    activity = page.get_by_role("radiogroup", name=ACTIVITY)
+    expect(activity.get_by_role("radio", name="Stretching")).to_be_checked()
+
+
+def test_finish_wipes_at_once_and_the_qr_code_reads_back(
+    page: Page, kiosk_url: str, artifacts_dir: Path
+) -> None:
+    start_kiosk(page, kiosk_url)
+    answer_by_mouse(page, page, Person(age="47"))
+
+    code = page.get_by_role("img", name=QR_ALT)
+    code.scroll_into_view_if_needed()
+    expect(code).to_be_visible()
+    shown = Image.open(io.BytesIO(code.screenshot()))
+    found = zxingcpp.read_barcodes(shown, formats=zxingcpp.BarcodeFormat.QRCode)
+    decoded = [result.text for result in found]
+    page.get_by_text("What the code says").click()
+    summary = page.get_by_test_id("stText")
+    expect(summary).to_be_visible()
+    assert decoded == [summary.inner_text()]
+    assert decoded[0].splitlines()[1] == "Look after it yourself for now"
+    assert "Impact from running" in decoded[0]
+    page.screenshot(path=artifacts_dir / "kiosk-results-code.png")
+
+    page.get_by_role("button", name="Finish").click()
+    expect(_welcome(page)).to_be_visible()
+    app_idle(page)
+    assert "Your results" not in _page_text(page)
+    _assert_fresh_questionnaire(page)
+
+
+def test_the_url_cannot_open_other_pages_or_leave_kiosk_mode(page: Page, kiosk_url: str) -> None:
+    for address in (
+        "/?mode=personal",
+        "/?kiosk=false&embed=false",
+        "/diary",
+        "/insights",
+        "/diary?mode=personal",
+    ):
+        page.goto(kiosk_url + address)
+        expect(_welcome(page)).to_be_visible()
+        app_idle(page)
+        expect(page.get_by_test_id("stSidebar")).to_have_count(0)
+        expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+        expect(page.get_by_role("heading", name="Pain diary")).to_have_count(0)
+
+
+def test_no_menu_toolbar_or_streamlit_chrome(page: Page, kiosk_url: str) -> None:
+    start_kiosk(page, kiosk_url)
+    for absent in ("stSidebar", "stSidebarNav"):
+        expect(page.get_by_test_id(absent)).to_have_count(0)
+    for hidden in ("stHeader", "stToolbar", "stMainMenu", "stStatusWidget"):
+        expect(page.get_by_test_id(hidden)).to_be_hidden()
+
+
+def test_a_fresh_server_routes_even_its_first_request(page: Page, kiosk_fresh_url: str) -> None:
+    """Streamlit runs a page file directly until app.py has routed once; pages/_routing.py
+    sends that first run through app.py so the kiosk never shows its files as a menu."""
+    page.goto(kiosk_fresh_url + "/results")
+    expect(page.get_by_text("There are no results yet")).to_be_visible()
+    app_idle(page)
+    expect(page.get_by_test_id("stSidebar")).to_have_count(0)
+    expect(page.get_by_test_id("stHeader")).to_be_hidden()  # the kiosk style is applied
+
+
+# --- touch targets -------------------------------------------------------------------------
+
+_TARGETS = ", ".join(
+    [
+        "[data-testid=stMain] button",
+        "label[data-testid=stRadioOption]",
+        "[data-testid=stCheckbox] label",
+        "[data-testid=stNumberInputContainer]",
+        "[data-testid=stExpander] summary",
+        "[data-testid=stMain] a[href]",
+    ]
+)
+_MEASURE = """(selector) => [...document.querySelectorAll(selector)]
+  .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+  .map((el) => {
+    const box = el.getBoundingClientRect();
+    const name = el.getAttribute('aria-label') || el.innerText.trim() || el.tagName;
+    return [name.slice(0, 50), Math.round(box.width), Math.round(box.height)];
+  })"""
+
+
+def _small_targets(page: Page) -> list[tuple[str, int, int]]:
+    measured = page.evaluate(_MEASURE, _TARGETS)
+    assert measured, "nothing to measure"
+    return [tuple(t) for t in measured if t[1] < MIN_TARGET or t[2] < MIN_TARGET]
+
+
+def test_touch_targets_are_at_least_44_px_and_text_is_larger(page: Page, kiosk_url: str) -> None:
+    page.goto(kiosk_url)
+    expect(_welcome(page)).to_be_visible()
+    app_idle(page)
+    assert _small_targets(page) == []
+    start = _welcome(page).bounding_box()
+    assert start is not None and start["height"] >= 64, "Start should be larger still"
+    _welcome(page).click()
+    for step in (1, 2, 3, 4):
+        at_step(page, step)
+        assert _small_targets(page) == [], f"step {step}"
+        # Larger text (16 px in personal mode), in black on white.
+        body = page.get_by_test_id("stMain").locator("p").first
+        assert float(body.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")) >= 18
+        assert body.evaluate("el => getComputedStyle(el).color") == "rgb(0, 0, 0)"
+        if step < 4:
+            page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="See my results").click()
+    expect(page.get_by_role("button", name="Finish")).to_be_visible()
+    app_idle(page)
+    assert _small_targets(page) == [], "results"
