@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from backcare import analyst_cli
 from backcare.answers import InvalidAnswers
 from backcare.assessment import assess
 
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         "--answers", required=True, metavar="FILE", help="JSON answers file, or - for stdin"
     )
     assess_cmd.set_defaults(run=_assess)
+    analyst_cli.add_commands(commands)  # export, demo-data
     return parser
 
 

@@ -24,3 +24,13 @@ def reset() -> None:
     for key in list(st.session_state):
         if key in (ANSWERS, STEP, ASSESSMENT) or str(key).startswith(WIDGET_PREFIX):
             del st.session_state[key]
+
+
+def wipe() -> None:
+    """Forget every key of the session, whoever added it, before a kiosk's next person.
+
+    Clearing all of it, rather than a list of known keys, also removes whatever
+    a feature adds later. Nothing is needed to draw the welcome screen, and
+    keyless widgets' values go with the page that drew them.
+    """
+    st.session_state.clear()

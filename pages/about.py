@@ -5,6 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from backcare.assessment import knowledge_base
+from backcare.settings import current
+from pages import _kiosk as kiosk
+from pages import _routing
+
+_routing.through_app()  # a server's first request may skip app.py; see pages/_routing.py
+kiosk_mode = current().kiosk
 
 st.title("About BackCare")
 st.markdown(
@@ -30,9 +36,13 @@ for kind, heading in (("article", "Articles"), ("guideline", "Guidelines for war
     st.subheader(heading)
     for source in kb.sources.values():
         if source.kind == kind:
-            title = f"[{source.title}]({source.url})" if source.url else f"*{source.title}*"
+            # A kiosk must not lead away from the app: titles only, no links.
+            linked = source.url and not kiosk_mode
+            title = f"[{source.title}]({source.url})" if linked else f"*{source.title}*"
             st.markdown(f"- {title}, {source.publisher}")
 st.caption(
     "Every text in BackCare is written in our own words; each explanation, warning sign "
     "and tip names the source it restates."
 )
+if kiosk_mode:
+    kiosk.back_to_start()

@@ -14,7 +14,10 @@ from backcare.questionnaire import (
     widget_options,
     widget_value,
 )
+from pages import _routing
 from pages import _session as session
+
+_routing.through_app()  # a server's first request may skip app.py; see pages/_routing.py
 
 RESULTS_PAGE = "pages/results.py"
 _GO_TO_RESULTS, _ERROR = "_go_to_results", "_assessment_error"

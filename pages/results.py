@@ -6,7 +6,14 @@ import streamlit as st
 
 from backcare.assessment import AdviceItem, RankedCause, Triage
 from backcare.presentation import fit_label, percent
+from backcare.settings import current
+from pages import _consent as consent
+from pages import _diary_state as diary_state
+from pages import _kiosk as kiosk
+from pages import _routing
 from pages import _session as session
+
+_routing.through_app()  # a server's first request may skip app.py; see pages/_routing.py
 
 ASSESSMENT_PAGE = "pages/assessment.py"
 #: Explanations shown in full; the rest wait in a folded list.
@@ -95,6 +102,13 @@ if triage.is_urgent:
     # A reminder, not a second alert: screen readers announce the banner once.
     st.markdown(f"**{ICONS[triage.level]} Remember: {triage.title.lower()}.** {triage.what_to_do}")
 
-if st.button("Start again", icon=":material/restart_alt:"):
+consent.offer(result)  # optional: share an anonymous record, saying exactly what it holds
+
+if not current().kiosk and st.button("Add today to my pain diary", icon=":material/timeline:"):
+    diary_state.start_entry_from(result.answers)
+
+if current().kiosk:
+    kiosk.take_home(result)  # the QR summary and Finish, which wipes the session
+elif st.button("Start again", icon=":material/restart_alt:"):
     session.reset()
     st.switch_page(ASSESSMENT_PAGE)

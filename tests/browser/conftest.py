@@ -15,6 +15,8 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +55,10 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start the app on a free port, wait for its health check, yield its base URL."""
+@contextmanager
+def _running_app(log_path: Path, settings: dict[str, str]) -> Iterator[str]:
+    """Start `streamlit run app.py` with BACKCARE_* settings, wait for health, yield its URL."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.port", str(port),
@@ -65,7 +66,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **settings}
     with log_path.open("wb") as log:
         server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         base_url = f"http://127.0.0.1:{port}"
@@ -91,6 +92,76 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start the app (personal mode) on a free port, wait for its health check, yield its URL."""
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with _running_app(log_path, {"BACKCARE_MODE": "personal"}) as url:
+        yield url
+
+
+#: Kiosk servers: one that never times out during a test, one that warns after 5 s idle.
+KIOSK_LONG_TIMEOUT_S = 3600
+KIOSK_SHORT_TIMEOUT_S = 5
+
+
+@pytest.fixture(scope="session")
+def kiosk_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second server in kiosk mode whose idle timeout no test reaches."""
+    folder = tmp_path_factory.mktemp("streamlit-kiosk")
+    settings = {
+        "BACKCARE_MODE": "kiosk",
+        "BACKCARE_IDLE_TIMEOUT": str(KIOSK_LONG_TIMEOUT_S),
+        "BACKCARE_STORE": str(folder / "store.duckdb"),  # one store file per server process
+    }
+    with _running_app(folder / "server.log", settings) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def kiosk_quick_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A kiosk server that warns after KIOSK_SHORT_TIMEOUT_S idle seconds."""
+    folder = tmp_path_factory.mktemp("streamlit-kiosk-quick")
+    settings = {
+        "BACKCARE_MODE": "kiosk",
+        "BACKCARE_IDLE_TIMEOUT": str(KIOSK_SHORT_TIMEOUT_S),
+        "BACKCARE_STORE": str(folder / "store.duckdb"),
+    }
+    with _running_app(folder / "server.log", settings) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def kiosk_fresh_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A kiosk server for one test that must make its very first request."""
+    folder = tmp_path_factory.mktemp("streamlit-kiosk-fresh")
+    settings = {"BACKCARE_MODE": "kiosk", "BACKCARE_STORE": str(folder / "store.duckdb")}
+    with _running_app(folder / "server.log", settings) as url:
+        yield url
+
+
+@dataclass(frozen=True)
+class InsightsServer:
+    url: str
+    password: str
+
+
+@pytest.fixture(scope="session")
+def insights_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InsightsServer]:
+    """A personal-mode server with synthetic shared records and an analyst password."""
+    folder = tmp_path_factory.mktemp("streamlit-insights")
+    store = folder / "store.duckdb"
+    subprocess.run(
+        [sys.executable, "-m", "backcare", "demo-data", "--rows", "1200", "--seed", "5",
+         "--store", str(store)],
+        cwd=ROOT, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    password = "browser test password"
+    settings = {"BACKCARE_STORE": str(store), "BACKCARE_ANALYST_PASSWORD": password}
+    with _running_app(folder / "server.log", {"BACKCARE_MODE": "personal", **settings}) as url:
+        yield InsightsServer(url, password)
 
 
 @pytest.fixture(scope="session")
