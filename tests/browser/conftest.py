@@ -7,13 +7,8 @@ tests use the system Chromium at /usr/bin/chromium.
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,10 +18,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, ServerFailed, serve
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-STARTUP_TIMEOUT_S = 30.0
 #: Playwright's `expect` waits this long by default in these tests.
 EXPECT_TIMEOUT_MS = 10_000
 
@@ -41,57 +36,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextmanager
 def _running_app(log_path: Path, settings: dict[str, str]) -> Iterator[str]:
     """Start `streamlit run app.py` with BACKCARE_* settings, wait for health, yield its URL."""
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **settings}
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while not _healthy(f"{base_url}/_stcore/health"):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    why = (
-                        f"exited with code {server.returncode}"
-                        if server.poll() is not None
-                        else f"did not answer /_stcore/health within {STARTUP_TIMEOUT_S:.0f} s"
-                    )
-                    pytest.fail(
-                        f"streamlit {why}; its output:\n{log_path.read_text(errors='replace')}",
-                        pytrace=False,
-                    )
-                time.sleep(0.1)
-            yield base_url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    try:
+        with serve(log_path, settings) as server:
+            yield server.url
+    except ServerFailed as failure:
+        pytest.fail(str(failure), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -182,14 +134,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
         "headless": True,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
+        "args": list(CHROMIUM_ARGS),
     }
 
 
