@@ -25,6 +25,7 @@ import pandas as pd
 
 from backcare.contract import TRIAGE_LEVELS
 from backcare.knowledge import KnowledgeBase
+from backcare.record import UNKNOWN
 from backcare.store import ACTIVITIES, AGE_BANDS, PAIN_BANDS_ALL, Selection, Store
 from backcare.suppression import (
     HIDDEN,
@@ -70,6 +71,9 @@ class Vocabulary:
     levels: dict[str, str]  # triage level id -> title
     #: Levels that only checklist warning signs can give: their totals bound the signs.
     complete_levels: tuple[str, ...]
+    #: Age bands whose every possible age gives a warning sign, and the level it gives
+    #: (ages 5 to 9 are all children, who are always told to see a doctor).
+    age_floors: dict[str, str] = field(default_factory=dict)
 
 
 def vocabulary(kb: KnowledgeBase) -> Vocabulary:
@@ -81,12 +85,30 @@ def vocabulary(kb: KnowledgeBase) -> Vocabulary:
         if any(w.level == level for w in kb.warning_signs)
         and all(w.id in signs for w in kb.warning_signs if w.level == level)
     )
+    age = kb.questions["age"]
+    age_floors = {}
+    for band in AGE_BANDS:
+        if band == UNKNOWN:
+            continue
+        low, high = (int(x) for x in band.split("-"))
+        low, high = max(low, age.min), min(high, age.max)
+        levels = [
+            w.level
+            for w in kb.warning_signs
+            if w.match.item == "age"
+            and low <= high
+            and (w.match.min or 0) <= low
+            and high <= (w.match.max if w.match.max is not None else high)
+        ]
+        if levels:
+            age_floors[band] = min(levels, key=list(kb.levels).index)  # the most urgent
     return Vocabulary(
         causes={c.id: c.title for c in kb.causes.values()},
         signs={s: kb.questions[w.match.item].text for s, w in signs.items()},
         sign_levels={s: w.level for s, w in signs.items()},
         levels={level.id: level.title for level in kb.levels.values()},
         complete_levels=complete,
+        age_floors=age_floors,
     )
 
 
@@ -203,6 +225,10 @@ def build(store: Store, selection: Selection, k: int, vocab: Vocabulary) -> Repo
             for level in TRIAGE_LEVELS
         },
         complete=vocab.complete_levels,
+        floors={
+            level: [(1, band) for band, lvl in vocab.age_floors.items() if lvl == level]
+            for level in set(vocab.age_floors.values())
+        },
     )
     try:
         protected = protect(grids, k, links)

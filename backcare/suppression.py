@@ -15,6 +15,11 @@ when the residual graph has a cycle through it in that direction — a
 breadth-first search. Network matrices are totally unimodular, so this is
 exact for whole numbers too.
 
+One more rule keeps a line of small counts from pinning itself: in a row or
+column whose own total is small, every cell reads "<k", zeros included (so
+"<k" there means 0 to k−1). Otherwise four ones under a total of "<5" would
+be four known ones.
+
 Links between tables become part of the same graph. Tables that share a
 grand total have their totals chained in a ring (flow conservation keeps the
 copies equal). Warning-sign counts are tied to the triage totals: everyone at
@@ -29,7 +34,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 SHOWN, SMALL, HIDDEN = "shown", "small", "hidden"
@@ -57,11 +62,14 @@ class Signs:
     The first grid's columns are the levels, most urgent first. ``members`` gives each
     level's signs and their counts: whoever has a sign is counted at its level or a
     more urgent one. For each level in ``complete`` the reverse holds as well: everyone
-    counted at that level has at least one of its signs.
+    counted at that level has at least one of its signs. ``floors`` names row totals of
+    the other grids whose people are all at that level or a more urgent one, as
+    (grid index, row key): children, for example, are always told to see a doctor.
     """
 
     members: dict[Hashable, list[tuple[Hashable, int]]]
     complete: tuple[Hashable, ...] = ()
+    floors: dict[Hashable, list[tuple[int, Hashable]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,8 @@ class _Network:
         self.row_var: list[dict] = []
         self.col_var: list[dict] = []
         self.sign_var: dict[Hashable, int] = {}
+        self.blurred: set[int] = set()  # cells read as "<k" though they may be 0
+        self.chain_var: dict[Hashable, int] = {}  # level -> running sum of totals up to it
         self._nodes = 0
         self._adjacency: list[list[tuple[int, int]]] | None = None
 
@@ -139,11 +149,19 @@ class _Network:
             self.cell_var.append(cells)
             self.row_var.append(rows)
             self.col_var.append(cols)
+            # In a row or column whose total is small, every cell reads "<k", zeros too.
+            for (r, c), var in cells.items():
+                if self.status[rows[r]] == SMALL or self.status[cols[c]] == SMALL:
+                    self.blurred.add(var)
+                    self.status[var] = SMALL
             if g == 0 and signs is not None:
                 self._link_signs(grid, col_nodes, r_t, signs)
             else:
                 for c in grid.cols:
                     self._edge(col_nodes[c], r_t, cols[c])
+        for level, rows in (signs.floors if signs else {}).items():
+            # The running sum up to this level is at least each of these row totals.
+            self.low_from[self.chain_var[level]] += [self.row_var[g][r] for g, r in rows]
         for g in range(len(grids)):
             # This grid's row-total node to the next grid's column-total node: the copies
             # of the grand total form a ring, so conservation makes them all equal.
@@ -187,7 +205,7 @@ class _Network:
             else:
                 self._edge(col_nodes[c], join, total)
             running += self.values[total]
-            chain = self._var(running, "aux")
+            chain = self.chain_var[c] = self._var(running, "aux")
             self.low_from[chain] = [self.sign_var[s] for s, _ in members]
             after = r_t if j == len(grid.cols) - 1 else self._node()
             self._edge(join, after, chain)
@@ -201,6 +219,8 @@ class _Network:
             low = max((self.bounds(s)[0] for s in members), default=0)
             # A link the data itself breaks tells an onlooker nothing; never start outside it.
             return min(low, self.values[var]), INFINITE
+        if var in self.blurred:
+            return 0, self.k - 1
         return bounds(self.values[var], self.status[var], self.k)
 
     def set_status(self, var: int, status: str) -> None:
@@ -255,7 +275,12 @@ class _Network:
         return True
 
     def exposed(self) -> list[int]:
-        return [v for v, s in enumerate(self.status) if s == SMALL and self.pinned(v)]
+        """Small counts an onlooker can work out (a blurred zero may be: it is no count)."""
+        return [
+            v
+            for v, s in enumerate(self.status)
+            if s == SMALL and self.values[v] > 0 and self.pinned(v)
+        ]
 
     # --- hiding more -----------------------------------------------------------------------
 
@@ -367,8 +392,3 @@ def protect(grids: Sequence[Grid], k: int, signs: Signs | None = None) -> list[P
         )
         for g in range(len(grids))
     ]
-
-
-def protect_all(values: Iterable[tuple[Hashable, int]], k: int) -> dict[Hashable, str]:
-    """Statuses for counts tied to nothing else: only small ones need hiding."""
-    return {key: status_of(value, k) for key, value in values}

@@ -172,7 +172,7 @@ if not options.weeks:
 st.write(
     f"Counts of anonymous records people chose to share. A count below {k} is shown as "
     f"**<{k}**; a few larger ones are **hidden** so that no small count can be worked out "
-    "from the totals."
+    f"from the totals. In a row or column whose total is below {k}, zeros read <{k} too."
 )
 selection = _filters(options)
 vocab = insights.vocabulary(knowledge_base())

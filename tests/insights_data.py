@@ -46,10 +46,12 @@ def records(draw: st.DrawFn, vocab: Vocabulary) -> AnonymousRecord:
         st.one_of(st.just([]), st.lists(st.sampled_from(sign_pool), unique=True, max_size=2))
     )
     signs = tuple(sorted(chosen))
-    extra = draw(st.booleans()) and draw(st.booleans())
+    band = draw(st.sampled_from(["0-9", "20-29", "30-39", "40-49", "unknown"]))
+    # Children always get at least "see a doctor", as the real scoring says.
+    extra = band == "0-9" or (draw(st.booleans()) and draw(st.booleans()))
     return AnonymousRecord(
         week=draw(st.sampled_from(["2026-W01", "2026-W02", "2026-W03", "2026-W05"])),
-        age_band=draw(st.sampled_from(["20-29", "30-39", "40-49", "unknown"])),
+        age_band=band,
         activity=draw(st.sampled_from(["running", "stretching", "strength_training"])),
         pain_band=draw(st.sampled_from(["0", "1-3", "4-6", "7-10"])),
         triage=triage_for(signs, vocab, extra),

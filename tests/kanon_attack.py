@@ -1,15 +1,17 @@
 """An onlooker who tries to work out small counts from what the Insights views publish.
 
 It knows only what a view shows and how the views add up, and it does not reuse
-the suppression code: every number it reads is exact, "<k" means 1..k−1 and
+the suppression code: every number it reads is exact, "<k" means 1..k−1 (0..k−1
+in a row or column whose own total reads "<k", where zeros read "<k" too) and
 "hidden" means at least k (a hidden count is not small, or it would say "<k").
 It then tries, in order of effort:
 
 1. reading a small count directly;
 2. a total minus the shown counts of its row or column, when one count is missing;
 3. everything at once: bounds propagation over every row, column and total, the
-   warning-sign links to the triage totals, and a search over whole numbers that
-   proves whether a "<k" count could take any other value.
+   warning-sign links to the triage totals, the rule that children always see a
+   doctor, and a search over whole numbers that proves whether a "<k" count could
+   take any other value.
 
 Each derivation it finds of a count from 1 to k−1 is returned as a message.
 """
@@ -37,12 +39,29 @@ def _bounds_from(shown: str, k: int) -> tuple[int, int]:
     return int(shown), int(shown)
 
 
+#: Two-way tables and their totals: (cells, row totals, column totals).
+TABLES = (
+    ("weekly_triage", "weekly_totals", "triage_totals"),
+    ("pain_by_age", "age_totals", "pain_totals"),
+)
+
+
 def _vars(views: Mapping[str, pd.DataFrame], k: int) -> dict[Var, tuple[int, int]]:
     out = {}
     for name, frame in views.items():
         keys = [c for c in frame.columns if c not in ("n", "shown")]
         for record in frame.to_dict("records"):
             out[(name, *(record[c] for c in keys))] = _bounds_from(record["shown"], k)
+    # The published rule: in a row or column whose total reads "<k", zeros read "<k" too.
+    small = (1, k - 1)
+    for cells, rows, cols in TABLES:
+        if cells not in views:
+            continue
+        first, second = (c for c in views[cells].columns if c not in ("n", "shown"))
+        for a, b in zip(views[cells][first], views[cells][second], strict=True):
+            key = (cells, a, b)
+            if out[key] == small and small in (out[(rows, a)], out[(cols, b)]):
+                out[key] = (0, k - 1)
     return out
 
 
@@ -68,16 +87,21 @@ def constraints(
     sign_levels: Mapping[str, str],
     complete_levels: tuple[str, ...],
     level_order: tuple[str, ...],
+    age_floors: Mapping[str, str] | None = None,
 ) -> tuple[list[Terms], list[Terms]]:
     """Equalities (sum = 0) and inequalities (sum <= 0) linking the published counts."""
     equalities: list[Terms] = []
-    for cells, rows, cols in (
-        ("weekly_triage", "weekly_totals", "triage_totals"),
-        ("pain_by_age", "age_totals", "pain_totals"),
-    ):
+    for cells, rows, cols in TABLES:
         if cells in views:
             equalities += _table_equations(views, cells, rows, cols)
     inequalities: list[Terms] = []
+    if "age_totals" in views and "triage_totals" in views:
+        for band, level in (age_floors or {}).items():
+            # Everyone in this age band is at this level or a more urgent one.
+            more_urgent = level_order[: level_order.index(level) + 1]
+            inequalities.append(
+                [(1, ("age_totals", band))] + [(-1, ("triage_totals", t)) for t in more_urgent]
+            )
     if "warning_signs" not in views:
         return equalities, inequalities
     for level in complete_levels:
@@ -186,6 +210,7 @@ def derivations(
     sign_levels: Mapping[str, str],
     complete_levels: tuple[str, ...],
     level_order: tuple[str, ...],
+    age_floors: Mapping[str, str] | None = None,
     budget: int = 20_000,
 ) -> list[str]:
     """Every small count the onlooker can read or work out, as messages (empty: safe)."""
@@ -196,7 +221,9 @@ def derivations(
     for var, (lo, hi) in bounds.items():
         if lo == hi and 0 < lo < k:
             found.append(f"{var} shows {lo}")
-    equalities, inequalities = constraints(views, sign_levels, complete_levels, level_order)
+    equalities, inequalities = constraints(
+        views, sign_levels, complete_levels, level_order, age_floors
+    )
     for terms in equalities:
         unknown = [(c, v) for c, v in terms if bounds[v][0] != bounds[v][1]]
         if len(unknown) == 1:
@@ -213,8 +240,8 @@ def derivations(
     # Every solution found is a witness: a count seen with two values cannot be pinned.
     seen: dict[Var, set[int]] = {v: {x} for v, x in solution.items()}
     for var, (lo, hi) in open_bounds.items():
-        if (lo, hi) != (1, k - 1) or len(seen[var]) > 1:
-            continue
+        if hi != k - 1 or lo > 1 or len(seen[var]) > 1:
+            continue  # not a "<k" count, or already seen with two values
         value = solution[var]
         for part in ((lo, value - 1), (value + 1, hi)):
             if part[0] > part[1]:
@@ -224,6 +251,6 @@ def derivations(
                 for v, x in other.items():
                     seen[v].add(x)
                 break
-        if len(seen[var]) == 1:
+        if len(seen[var]) == 1 and value > 0:  # a "<k" that is surely 0 reveals no one
             found.append(f"{var} = {value} follows from the totals and the other counts")
     return found

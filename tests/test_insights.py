@@ -34,7 +34,12 @@ def vocab() -> insights.Vocabulary:
 
 def _leaks(report: insights.Report, vocab: insights.Vocabulary) -> list[str]:
     return derivations(
-        report.views, report.k, vocab.sign_levels, vocab.complete_levels, TRIAGE_LEVELS
+        report.views,
+        report.k,
+        vocab.sign_levels,
+        vocab.complete_levels,
+        TRIAGE_LEVELS,
+        vocab.age_floors,
     )
 
 
@@ -139,6 +144,16 @@ def test_signs_that_add_up_to_their_level_total_are_protected(vocab):
     signs = report.views["warning_signs"].set_index("sign")["shown"]
     assert signs["chest_pain"] == signs["both_legs"] == "<5"
     assert report.views["triage_totals"].set_index("triage")["shown"]["emergency"] == "hidden"
+    assert _leaks(report, vocab) == []
+
+
+def test_children_always_seeing_a_doctor_gives_nothing_away(vocab):
+    """Everyone aged 5 to 9 is at least "see a doctor": that rule is public, so it is an
+    onlooker's link between the age totals and the triage totals too."""
+    assert vocab.age_floors == {"0-9": "see_doctor"}
+    items = [record(age_band="0-9", triage="see_doctor")] * 20 + [record(week="2026-W11")] * 3
+    report = insights.build(memory_store(items), Selection(), 5, vocab)
+    assert report.views["triage_totals"].set_index("triage")["shown"]["self_care"] == "<5"
     assert _leaks(report, vocab) == []
 
 

@@ -50,7 +50,9 @@ def groups_of_records(draw: st.DrawFn) -> list:
 
 
 def _leaks(views: dict[str, pd.DataFrame], k: int) -> list[str]:
-    return derivations(views, k, VOCAB.sign_levels, VOCAB.complete_levels, TRIAGE_LEVELS)
+    return derivations(
+        views, k, VOCAB.sign_levels, VOCAB.complete_levels, TRIAGE_LEVELS, VOCAB.age_floors
+    )
 
 
 def _read_back(report: insights.Report, fmt: str) -> dict[str, pd.DataFrame]:
@@ -83,7 +85,7 @@ def test_nothing_small_can_be_read_or_derived(items, k, selection, fmt):
         store.close()
     if report.withheld:
         assert report.views == {}
-        event("nothing shown")
+        event("cannot protect" if "cannot be shown" in report.withheld else "nothing shown")
         return
     labels = set().union(*(set(frame["shown"]) for frame in report.views.values()))
     event(f"small counts: {f'<{k}' in labels}, complementary hiding: {'hidden' in labels}")

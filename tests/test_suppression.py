@@ -78,6 +78,18 @@ def test_zeros_are_shown_and_never_used_as_cover():
     assert result.cells[("r0", "c0")] == SHOWN and result.cells[("r1", "c0")] == SHOWN
 
 
+def test_ones_under_a_small_total_are_not_known_ones():
+    """Four weeks with one emergency each under an emergency total of "<5": were zeros shown
+    as 0, the four "<5" could only be ones. In a line with a small total zeros read "<5" too."""
+    grid = _grid([[1, 20], [1, 30], [0, 25], [1, 22], [1, 40]])
+    result = protect([grid], 5)[0]
+    assert result.col_totals["c0"] == SMALL
+    assert {result.cells[(f"r{i}", "c0")] for i in range(5)} == {SMALL}  # the 0 as well
+    views = _views(grid, result, 5)
+    assert views["weekly_triage"].set_index(["week", "triage"])["shown"][("r2", "c0")] == "<5"
+    assert derivations(views, 5, {}, (), ()) == []
+
+
 def test_a_total_below_k_cannot_be_protected():
     with pytest.raises(CannotProtect):
         protect([_grid([[1, 2], [3, 3]])], 11)
