@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from _flow import choose
 from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,13 +28,6 @@ def _cause_title(cause_id: str) -> str:
 
 
 # --- doing things the way a person would ----------------------------------------------------
-
-
-def choose_radio(page: Page, question: str, option: str) -> None:
-    """Click the visible label of a radio option (the input itself is visually hidden)."""
-    group = page.get_by_role("radiogroup", name=question)
-    group.get_by_text(option, exact=True).click()
-    expect(group.get_by_role("radio", name=option)).to_be_checked()
 
 
 def type_number(page: Page, question: str, value: str) -> None:
@@ -97,8 +91,8 @@ def test_runner_without_warning_signs_gets_self_care_first(
     app: Page, wait_idle: Callable[[Page], None], artifacts_dir: Path
 ) -> None:
     page = app
-    choose_radio(page, ACTIVITY, "Running")
-    choose_radio(page, ONSET, "Right after it")
+    choose(page, ACTIVITY, "Running")
+    choose(page, ONSET, "Right after it")
     type_number(page, AGE, "38")
     pick_pill(page, AREAS, "Lower back")
     pick_pill(page, FEELS, "Dull ache")
@@ -154,7 +148,7 @@ def test_emergency_sign_puts_emergency_alert_at_the_top(
     app: Page, wait_idle: Callable[[Page], None], artifacts_dir: Path
 ) -> None:
     page = app
-    choose_radio(page, ACTIVITY, "Strength training or weightlifting")
+    choose(page, ACTIVITY, "Strength training or weightlifting")
     type_number(page, AGE, "45")
     press(page, "Next", wait_idle, to_step=2)
     press(page, "Next", wait_idle, to_step=3)
@@ -176,7 +170,7 @@ def test_emergency_sign_puts_emergency_alert_at_the_top(
 
 def test_back_and_next_keep_answers(app: Page, wait_idle: Callable[[Page], None]) -> None:
     page = app
-    choose_radio(page, ACTIVITY, "Stretching")
+    choose(page, ACTIVITY, "Stretching")
     type_number(page, AGE, "52")  # ends with Tab, which moves focus on to "Next"
     # Keyboard only: the disabled "Back" is skipped, so Enter on the focused "Next" submits.
     expect(page.get_by_role("button", name="Next", exact=True)).to_be_focused()
@@ -200,7 +194,7 @@ def test_start_again_returns_to_an_empty_first_step(
     app: Page, wait_idle: Callable[[Page], None]
 ) -> None:
     page = app
-    choose_radio(page, ACTIVITY, "Running")
+    choose(page, ACTIVITY, "Running")
     type_number(page, AGE, "38")
     press(page, "Next", wait_idle, to_step=2)
     press(page, "Next", wait_idle, to_step=3)
