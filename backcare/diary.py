@@ -337,8 +337,23 @@ def json_bytes(diary: Sequence[Entry]) -> bytes:
     return to_json(diary).encode("utf-8")
 
 
-def _collect(problems: list[str], where: str, found: Sequence[str]) -> None:
+def _accept(
+    entry: Entry | None,
+    found: Sequence[str],
+    where: str,
+    entries: list[Entry],
+    problems: list[str],
+    seen: dict[str, str],
+) -> None:
+    """Record one checked row of an import: its problems, a repeated id, or the entry."""
     problems.extend(f"{where}: {p}" for p in found)
+    if entry is None:
+        return
+    if entry.id in seen:
+        problems.append(f"{where}: id '{entry.id}' already appears in {seen[entry.id]}")
+    else:
+        seen[entry.id] = where
+    entries.append(entry)
 
 
 def _finish(entries: list[Entry], problems: list[str]) -> tuple[Entry, ...]:
@@ -348,13 +363,6 @@ def _finish(entries: list[Entry], problems: list[str]) -> tuple[Entry, ...]:
             shown.append(f"… and {len(problems) - MAX_PROBLEMS} more problems")
         raise DiaryError(shown)
     return ordered(entries)
-
-
-def _duplicate(seen: dict[str, str], entry_id: str, where: str) -> str | None:
-    if entry_id in seen:
-        return f"{where}: id '{entry_id}' already appears in {seen[entry_id]}"
-    seen[entry_id] = where
-    return None
 
 
 def _too_many(count: int) -> DiaryError:
@@ -433,11 +441,7 @@ def from_json(text: str, vocab: Vocabulary, *, today: date | None = None) -> tup
             entry_id=raw.get("id"),
             today=today,
         )
-        _collect(problems, where, found)
-        if entry is not None:
-            if clash := _duplicate(seen, entry.id, where):
-                problems.append(clash)
-            entries.append(entry)
+        _accept(entry, found, where, entries, problems, seen)
     return _finish(entries, problems)
 
 
@@ -533,11 +537,7 @@ def from_csv(text: str, vocab: Vocabulary, *, today: date | None = None) -> tupl
             entry_id=restore(raw["id"]),
             today=today,
         )
-        _collect(problems, where, found)
-        if entry is not None:
-            if clash := _duplicate(seen, entry.id, where):
-                problems.append(clash)
-            entries.append(entry)
+        _accept(entry, found, where, entries, problems, seen)
     return _finish(entries, problems)
 
 
