@@ -16,7 +16,14 @@ from pathlib import Path
 
 from benchmarks.harness import Figure
 
-WORKLOADS = ("bench_assess", "bench_batch", "bench_insights", "bench_submit", "bench_page", "bench_browser")
+WORKLOADS = (
+    "bench_assess",
+    "bench_batch",
+    "bench_insights",
+    "bench_submit",
+    "bench_page",
+    "bench_browser",
+)
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
