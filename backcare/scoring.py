@@ -8,24 +8,25 @@ of the answers ("facts") with the rules drives everything:
 - the triage level is the most urgent matching warning sign;
 - advice is chosen for the top causes, then general advice fills the list.
 
-`Scorer.score` does this for one answer set in one statement; `score_many`
-does the same ranking and triage for a whole table of answer sets at once
-(demo data, benchmarks) with the same rule join. The knowledge base lives in
-one in-memory database; each thread gets its own cursor because a DuckDB
-connection serves one call at a time.
+`Scorer.score` does this for one answer set in one statement. `score_many`
+gives the same ranking and triage for a whole table of answer sets at once
+(demo data, benchmarks) with the rules compiled into column expressions
+(backcare.batch_sql), because a join per fact is too slow at a million rows.
+The knowledge base lives in one in-memory database; each thread gets its own
+cursor because a DuckDB connection serves one call at a time.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
-from backcare.answers import Answers, Fact, facts
+from backcare.answers import Fact
+from backcare.batch_sql import FactBits, compile_batch
 from backcare.knowledge import KnowledgeBase, Match
 
 #: How many top causes choose the advice.
@@ -108,32 +109,6 @@ SELECT
                      ELSE $per_kind - least(linked, $linked) + linked END)
 """
 
-# The batch form: facts carry an answer-set id (rid); the result is one row per
-# answer set with its triage level, top cause ids and the warning signs fired.
-MANY_SQL = f"""
-WITH hits AS ({_HITS}),
-scores AS (
-    SELECT h.rid, h.target AS cause, {_SCORE} AS score, any_value(c.ord) AS ord
-    FROM hits AS h JOIN causes AS c ON c.id = h.target
-    WHERE h.kind = 'cause'
-    GROUP BY h.rid, h.target
-),
-tops AS (
-    SELECT rid, list(cause ORDER BY score DESC, ord)[1:$top] AS top_causes
-    FROM scores GROUP BY rid
-),
-signs AS (
-    SELECT rid, arg_min(level, urgency) AS level, list(DISTINCT target ORDER BY target) AS signs
-    FROM hits WHERE kind = 'sign' GROUP BY rid
-)
-SELECT ids.rid,
-       coalesce(signs.level, $no_sign) AS level,
-       coalesce(tops.top_causes, []) AS top_causes,
-       coalesce(signs.signs, []) AS warning_signs
-FROM range($count) AS ids(rid) LEFT JOIN tops USING (rid) LEFT JOIN signs USING (rid)
-ORDER BY ids.rid
-"""
-
 
 @dataclass(frozen=True)
 class Scored:
@@ -204,13 +179,6 @@ def _load(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
     )
 
 
-def facts_frame(answer_sets: Iterable[Answers]) -> pd.DataFrame:
-    """Facts of many validated answer sets, numbered by position (rid)."""
-    rows = [(rid, *fact) for rid, answers in enumerate(answer_sets) for fact in facts(answers)]
-    frame = pd.DataFrame(rows, columns=["rid", "item", "value", "num"])
-    return frame.astype({"rid": "int64", "item": "string", "value": "string", "num": "float64"})
-
-
 class Scorer:
     """The knowledge base in one in-memory DuckDB, shared by every thread."""
 
@@ -218,6 +186,9 @@ class Scorer:
         self.kb = kb
         self._con = duckdb.connect(":memory:")
         _load(self._con, kb)
+        #: How `score_many` wants its answers: `self.fact_bits.encode(answer_sets)`.
+        self.fact_bits = FactBits(kb)
+        self._batch = compile_batch(kb, self.fact_bits, top=TOP_CAUSES, no_sign_level=NO_SIGN_LEVEL)
         self._local = threading.local()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -249,18 +220,18 @@ class Scorer:
         causes, signs, advice = (column or [] for column in row)
         return Scored(causes, signs, advice)
 
-    def score_many(self, facts: Any, count: int) -> pd.DataFrame:
-        """Triage and top causes for answer sets 0..count-1 whose facts are in ``facts``.
+    def score_many(self, answers: pa.Table) -> pa.Table:
+        """Triage, top causes and warning signs for every row of an answers table.
 
-        ``facts`` is anything DuckDB can scan (a DataFrame from `facts_frame`, an
-        Arrow table, a relation) with columns rid, item, value, num. Returns one
-        row per answer set: rid, level, top_causes, warning_signs.
+        ``answers`` is anything DuckDB can scan laid out as `FactBits.schema`
+        (`self.fact_bits.encode` makes one), one row per answer set. The result
+        has one row per answer set, in the same order: level, top_causes,
+        warning_signs.
         """
         cursor = self.cursor()
-        cursor.register("facts", facts)
+        cursor.register("answers", answers)
         try:
-            return cursor.execute(
-                MANY_SQL, {"top": TOP_CAUSES, "no_sign": NO_SIGN_LEVEL, "count": count}
-            ).df()
+            raw = cursor.sql(self._batch.sql, params=self._batch.params).to_arrow_table()
+            return self._batch.finish(raw)
         finally:
-            cursor.unregister("facts")
+            cursor.unregister("answers")

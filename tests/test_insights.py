@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import io
-import random
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import backcare.insights as insights
 from backcare import assess, demo_data, insight_charts
 from backcare.analyst_cli import EXIT_FAILED
-from backcare.assessment import knowledge_base
+from backcare.assessment import default_scorer, knowledge_base
 from backcare.cli import main
 from backcare.contract import TRIAGE_LEVELS
 from backcare.record import from_assessment
@@ -238,12 +238,15 @@ def test_demo_records_are_valid_reproducible_and_plausible():
     assert triage.get("emergency", 0) < 0.15
 
 
-def test_batch_scoring_gives_the_same_records_as_single_assessments():
-    rng = random.Random(12)
-    answer_sets = [demo_data.random_answers(rng) for _ in range(150)]
-    for answers, scored in zip(answer_sets, demo_data.score_all(answer_sets), strict=True):
+def test_demo_answers_are_valid_and_batch_scored_like_single_assessments():
+    scorer = default_scorer()
+    drawn = demo_data.random_answers(150, np.random.default_rng(12), scorer.fact_bits)
+    answer_sets = scorer.fact_bits.decode(drawn.encoded)
+    scored = scorer.score_many(drawn.encoded).to_pylist()
+    for answers, row, activity in zip(answer_sets, scored, drawn.activity, strict=True):
+        assert answers["activity"] == activity
         single = from_assessment(assess(answers), site_id="x", mode="kiosk", day=date(2026, 3, 2))
-        assert (scored.triage, scored.top_causes, scored.warning_signs) == (
+        assert (row["level"], tuple(row["top_causes"]), tuple(row["warning_signs"])) == (
             single.triage,
             single.top_causes,
             single.warning_signs,

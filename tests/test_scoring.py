@@ -6,6 +6,7 @@ import math
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backcare import assess, reference_scorer
 from backcare.answers import facts, validate
@@ -145,22 +146,47 @@ def test_to_dict_has_the_contract_shape():
         assert set(item) >= {"id", "title", "text", "sources"}
 
 
+def _agree_one_by_one(scorer, answer_sets: list[dict]) -> None:
+    """score_many gives each answer set the triage, top causes and signs of assess()."""
+    valid = [validate(a, scorer.kb.questions) for a in answer_sets]
+    many = scorer.score_many(scorer.fact_bits.encode(valid)).to_pylist()
+    assert len(many) == len(valid)
+    for answers, row in zip(valid, many, strict=True):
+        one = assess(answers)
+        assert row == {
+            "level": one.triage.level,
+            "top_causes": [c.id for c in one.causes[:TOP_CAUSES]],
+            "warning_signs": sorted({r.id for r in one.triage.reasons}),
+        }, answers
+
+
 def test_scoring_many_at_once_agrees_with_one_at_a_time(scorer):
     import json
     from pathlib import Path
 
-    from backcare.scoring import facts_frame
-
     cases = json.loads(Path(__file__).with_name("cause_cases.json").read_text())
-    answer_sets = [validate(a, scorer.kb.questions) for a in cases.values()]
-    answer_sets += [validate(RUNNER, scorer.kb.questions), {}, {"fever": True, "age": 12}]
-    frame = scorer.score_many(facts_frame(answer_sets), len(answer_sets))
-    assert list(frame["rid"]) == list(range(len(answer_sets)))
-    for answers, row in zip(answer_sets, frame.itertuples(), strict=True):
-        one = assess(answers)
-        assert row.level == one.triage.level
-        assert list(row.top_causes) == [c.id for c in one.causes[:TOP_CAUSES]]
-        assert list(row.warning_signs) == sorted({r.id for r in one.triage.reasons})
+    _agree_one_by_one(scorer, [*cases.values(), RUNNER, {}, {"fever": True, "age": 12}])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ANSWER_SETS, min_size=1, max_size=40))
+def test_scoring_many_agrees_with_one_at_a_time_on_any_answers(scorer, answer_sets):
+    _agree_one_by_one(scorer, answer_sets)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ANSWER_SETS, max_size=5))
+def test_encoded_answers_decode_to_the_same_answers(answer_sets):
+    from backcare.batch_sql import FactBits
+
+    kb = knowledge_base()
+    valid = [validate(a, kb.questions) for a in answer_sets]
+    bits = FactBits(kb)
+
+    def as_sets(answers: dict) -> dict:  # the encoding keeps what was ticked, not the order
+        return {i: set(v) if isinstance(v, tuple) else v for i, v in answers.items() if v != ()}
+
+    assert [as_sets(a) for a in bits.decode(bits.encode(valid))] == [as_sets(a) for a in valid]
 
 
 @settings(max_examples=300, deadline=None)
