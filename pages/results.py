@@ -44,19 +44,36 @@ def _banner(triage: Triage) -> None:
     BANNERS[triage.level]("\n".join(lines), icon=ICONS[triage.level])
 
 
+def _fit(cause: RankedCause) -> str:
+    return f"{fit_label(cause.score)} ({percent(cause.score)}%)"
+
+
+def _because(cause: RankedCause) -> str:
+    return "Because you said:\n" + "\n".join(f"- {b}" for b in cause.because)
+
+
 def _cause(rank: int, cause: RankedCause) -> None:
     with st.container(border=True):
         st.subheader(f"{rank}. {cause.title}")
-        st.progress(cause.score, text=f"{fit_label(cause.score)} ({percent(cause.score)}%)")
-        st.write(cause.explanation)
-        st.markdown("Because you said:\n" + "\n".join(f"- {b}" for b in cause.because))
+        st.progress(cause.score, text=_fit(cause))
+        st.markdown(f"{cause.explanation}\n\n{_because(cause)}")
         st.caption("Source: " + "; ".join(cause.sources))
+
+
+def _less_likely(first_rank: int, causes: tuple[RankedCause, ...]) -> None:
+    """The weaker fits as one list: each still says why and where it comes from."""
+    st.markdown(
+        "\n\n".join(
+            f"**{rank}. {cause.title}**: {_fit(cause)}. {cause.explanation}\n\n"
+            f"{_because(cause)}\n\n*Source: {'; '.join(cause.sources)}*"
+            for rank, cause in enumerate(causes, start=first_rank)
+        )
+    )
 
 
 def _advice(items: tuple[AdviceItem, ...]) -> None:
     for item in items:
-        st.markdown(f"#### {item.title}")
-        st.write(item.text)
+        st.markdown(f"#### {item.title}\n\n{item.text}")
         st.caption("Source: " + "; ".join(item.sources))
 
 
@@ -89,8 +106,7 @@ with details:
         _cause(rank, cause)
     if len(result.causes) > SHOWN_CAUSES:
         with st.expander(f"{len(result.causes) - SHOWN_CAUSES} less likely explanations"):
-            for rank, cause in enumerate(result.causes[SHOWN_CAUSES:], start=SHOWN_CAUSES + 1):
-                _cause(rank, cause)
+            _less_likely(SHOWN_CAUSES + 1, result.causes[SHOWN_CAUSES:])
 
     if result.comfort_actions:
         st.header("What may ease it now")
