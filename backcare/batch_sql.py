@@ -137,33 +137,50 @@ def _lists(counts: np.ndarray, positions: np.ndarray, names: Sequence[str]) -> p
 
 @dataclass(frozen=True)
 class BatchStatement:
-    """The compiled statement, and how its number columns become lists of ids.
+    """The compiled statement, and how its number columns become ids.
 
-    DuckDB returns each row's level, the positions of its best causes and a
-    bitmask of its warning signs; Arrow turns those into lists of ids, which
-    is far cheaper than building a list per row in SQL.
+    DuckDB returns numbers only: each row's level as a position, the positions
+    of its best causes and a bitmask of its warning signs. numpy and Arrow turn
+    those into ids and lists of ids, far cheaper than building them in SQL.
     """
 
     sql: str
     params: dict[str, Any]
+    levels: tuple[str, ...]
     causes: tuple[str, ...]
     signs: tuple[str, ...]
     top: int
 
-    def finish(self, raw: pa.Table) -> pa.Table:
-        """level, top_causes and warning_signs from what the statement returned."""
-        best = np.column_stack([raw[f"best_{r}"].to_numpy() for r in range(self.top)])
+    def finish(self, raw: Mapping[str, np.ndarray]) -> pa.Table:
+        """level, top_causes and warning_signs from the statement's columns."""
+        best = np.column_stack([raw[f"best_{r}"] for r in range(self.top)])
         found = best >= 0  # best first; a cause with no evidence is -1
-        masks = raw["sign_mask"].to_numpy()
-        with_signs = masks[masks != 0]  # few rows report any warning sign
-        bits = (with_signs[:, None] >> np.arange(len(self.signs))) & 1
+        masks = raw["sign_mask"]
         return pa.table(
             {
-                "level": raw["level"],
+                "level": pa.DictionaryArray.from_arrays(
+                    pa.array(raw["level"], pa.int8()), pa.array(self.levels)
+                ),
                 "top_causes": _lists(found.sum(axis=1), best[found], self.causes),
-                "warning_signs": _lists(np.bitwise_count(masks), np.nonzero(bits)[1], self.signs),
+                "warning_signs": _lists(np.bitwise_count(masks), _bit_positions(masks), self.signs),
             }
         )
+
+
+def _bit_positions(masks: np.ndarray) -> np.ndarray:
+    """The set bits of every mask, row by row, lowest first.
+
+    Few distinct masks occur, so each is taken apart once and its positions
+    are repeated for every row that has it.
+    """
+    distinct, which = np.unique(masks[masks != 0], return_inverse=True)
+    counts = np.bitwise_count(distinct).astype(np.int64)
+    positions = np.nonzero((distinct[:, None] >> np.arange(WORD_BITS)) & 1)[1]
+    starts = np.cumsum(counts) - counts  # where each distinct mask's positions begin
+    lengths = counts[which]
+    row_starts = np.cumsum(lengths) - lengths
+    within = np.arange(lengths.sum()) - np.repeat(row_starts, lengths)
+    return positions[np.repeat(starts[which], lengths) + within]
 
 
 class _Params:
@@ -222,12 +239,13 @@ def compile_batch(
 
     # The most urgent level with a matching sign, and the matching signs by id; most
     # answer sets report no sign, so only the others build a list.
+    levels = list(kb.levels) + ([] if no_sign_level in kb.levels else [no_sign_level])
     level_cases = [
-        f"WHEN {any_of([s.match for s in signs if s.level == level])} THEN {p(level)}"
-        for level in kb.levels
+        f"WHEN {any_of([s.match for s in signs if s.level == level])} THEN {n}"
+        for n, level in enumerate(kb.levels)
         if any(s.level == level for s in signs)
     ]
-    level = f"CASE {' '.join(level_cases)} ELSE {p(no_sign_level)} END AS level"
+    level = f"CASE {' '.join(level_cases)} ELSE {levels.index(no_sign_level)} END AS level"
     if len(signs) > WORD_BITS:
         raise ValueError(f"batch scoring handles at most {WORD_BITS} warning signs")
     sign_mask = " + ".join(f"({test(s.match)})::BIGINT * {p(1 << n)}" for n, s in enumerate(signs))
@@ -260,4 +278,5 @@ def compile_batch(
     sql = "answers"
     for columns in layers:  # each layer reads the columns the one before it computed
         sql = f"(SELECT {columns} FROM {sql})"
-    return BatchStatement(sql[1:-1], p.values, tuple(causes), tuple(s.id for s in signs), top)
+    signs_ids = tuple(s.id for s in signs)
+    return BatchStatement(sql[1:-1], p.values, tuple(levels), tuple(causes), signs_ids, top)

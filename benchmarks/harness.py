@@ -22,8 +22,8 @@ class Figure:
     baseline: float | None
     #: The target, as text for people ("p50 <= 1 ms").
     target: str
-    #: Whether the value meets the target.
-    met: bool
+    #: Whether the value meets the target; None for a figure that only gives context.
+    met: bool | None
 
     @property
     def ratio(self) -> float | None:

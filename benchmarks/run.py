@@ -41,7 +41,7 @@ def _table(figures: list[Figure]) -> str:
                 "-" if f.baseline is None else f"{f.baseline:,.2f} {f.unit}",
                 "-" if f.ratio is None else f"{f.ratio:.2f}",
                 f.target,
-                "yes" if f.met else "NO",
+                "-" if f.met is None else "yes" if f.met else "NO",
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
