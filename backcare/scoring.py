@@ -18,16 +18,20 @@ cursor because a DuckDB connection serves one call at a time.
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from backcare.answers import Fact
-from backcare.batch_sql import FactBits, compile_batch
 from backcare.knowledge import KnowledgeBase, Match
+
+if TYPE_CHECKING:  # numpy and pyarrow load only when a batch is scored
+    import pyarrow as pa
+
+    from backcare.batch_sql import BatchStatement, FactBits
 
 #: How many top causes choose the advice.
 TOP_CAUSES = 3
@@ -191,11 +195,26 @@ class Scorer:
         self.kb = kb
         self._con = duckdb.connect(":memory:", config={"threads": 1})
         _load(self._con, kb)
-        self._batch_con = duckdb.connect(":memory:")
-        #: How `score_many` wants its answers: `self.fact_bits.encode(answer_sets)`.
-        self.fact_bits = FactBits(kb)
-        self._batch = compile_batch(kb, self.fact_bits, top=TOP_CAUSES, no_sign_level=NO_SIGN_LEVEL)
         self._local = threading.local()
+
+    # The batch pieces are made on first use: a server that only assesses one
+    # person at a time never pays for a second database, numpy or pyarrow.
+    @functools.cached_property
+    def fact_bits(self) -> FactBits:
+        """How `score_many` wants its answers: `scorer.fact_bits.encode(answer_sets)`."""
+        from backcare.batch_sql import FactBits
+
+        return FactBits(self.kb)
+
+    @functools.cached_property
+    def _batch(self) -> BatchStatement:
+        from backcare.batch_sql import compile_batch
+
+        return compile_batch(self.kb, self.fact_bits, top=TOP_CAUSES, no_sign_level=NO_SIGN_LEVEL)
+
+    @functools.cached_property
+    def _batch_con(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(":memory:")
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor on the knowledge base."""

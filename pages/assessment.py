@@ -91,6 +91,11 @@ def _finish(questions: tuple[Question, ...]) -> None:
         st.session_state[_ERROR] = str(exc)
 
 
+# _finish ran as the button's callback, before this script: go straight on to the
+# results instead of drawing this step again first.
+if st.session_state.pop(_GO_TO_RESULTS, False):
+    st.switch_page(RESULTS_PAGE)
+
 steps = pages(knowledge_base())
 index = min(st.session_state.setdefault(session.STEP, 0), len(steps) - 1)
 current = steps[index]
@@ -134,7 +139,5 @@ with st.form(f"step_{current.step.id}", border=False, enter_to_submit=False):
 
 if error := st.session_state.pop(_ERROR, None):
     st.error(f"Some answers could not be used: {error}")
-if st.session_state.pop(_GO_TO_RESULTS, False):
-    st.switch_page(RESULTS_PAGE)
 
 st.caption("BackCare suggests possible explanations. It does not diagnose.")
