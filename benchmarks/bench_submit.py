@@ -92,7 +92,7 @@ def baseline_rate(path: Path, count: int) -> float:
 
 
 def run(quick: bool) -> list[Figure]:
-    per_thread, baseline_count, rounds = (300, 400, 3) if quick else (2500, 2500, 3)
+    per_thread, baseline_count, rounds = (300, 250, 3) if quick else (2500, 2500, 3)
     ours: list[tuple[float, bool]] = []
     theirs: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
