@@ -72,6 +72,11 @@ CREATE TABLE IF NOT EXISTS records (
 )
 """
 INSERT = "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#: A small batch as nine parameters, one list per column, zipped back into rows by unnest.
+APPEND = f"INSERT INTO records SELECT {', '.join(['unnest(?)'] * 9)}"
+#: From this many rows on, a batch goes in as one Arrow table instead (measured here: eight
+#: rows ~1.4 ms as lists against ~2.0 ms as Arrow, a thousand ~13 ms against ~5 ms).
+BULK = 64
 
 #: Columns analysts may group by, and the list columns that group one row per element.
 COLUMNS = ("week", "age_band", "activity", "pain_band", "triage", "site_id", "mode")
@@ -446,8 +451,8 @@ class DuckDBStore:
         try:
             # One statement, so one transaction of its own: BEGIN and COMMIT would only add
             # two more round trips to every commit.
-            if len(rows) == 1:
-                cursor.execute(INSERT, rows[0])
+            if len(rows) < BULK:
+                cursor.execute(APPEND, [list(column) for column in zip(*rows, strict=True)])
             else:
                 cursor.from_arrow(_arrow(rows)).insert_into("records")
             saved = len(rows)
