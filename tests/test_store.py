@@ -228,8 +228,8 @@ def submit_forever(path, round_id):
             causes = ("muscle_strain", "tight_muscles")[: n % 3]
             store.submit(AnonymousRecord("2026-W47", "30-39", "running", "4-6", "self_care",
                                          causes, (), site, "personal"))
-            with lock:
-                print("ack", site, flush=True)
+            with lock:  # one write(2) of a short line: a kill cannot cut it in half
+                os.write(1, f"ack {site}\\n".encode())
             n += 1
 
     for t in range(3):
@@ -270,7 +270,7 @@ def test_every_acknowledged_submission_survives_sigkill(tmp_path):
             forker.stdin.write(f"{round_id}\n")
             forker.stdin.flush()
             child, kill_after = None, rng.randint(1, 120)
-            acks_this_round = 0
+            acks_this_round, killed = 0, False
             for line in forker.stdout:
                 word, _, rest = line.strip().partition(" ")
                 assert word != "failed", rest
@@ -279,9 +279,13 @@ def test_every_acknowledged_submission_survives_sigkill(tmp_path):
                 elif word == "ack":
                     acknowledged.add(rest)
                     acks_this_round += 1
-                    if acks_this_round == kill_after:
-                        os.kill(child, signal.SIGKILL)
-                elif word == "reaped":
+                else:
+                    assert word == "reaped", f"unexpected line {line!r}"
+                if child and acks_this_round >= kill_after and not killed:
+                    # The child may ack before the helper has said its pid.
+                    os.kill(child, signal.SIGKILL)
+                    killed = True
+                if word == "reaped":
                     assert int(rest) == child
                     break
             assert acks_this_round >= kill_after
