@@ -4,19 +4,39 @@ Streamlit serves every session on a thread of one process, and DuckDB lets only
 one process open a file for writing. So every write goes through one writer
 thread fed by a queue: it takes whatever has queued up, appends it in a single
 transaction and only then tells each waiting submitter that its record is saved
-(Datasette's ``database.py`` does SQLite writes the same way). Reads run on
+(Datasette's ``database.py`` does SQLite writes the same way). A commit of eight
+records costs little more than one of a single record (~2.4 against ~1.8 ms
+here), so the writer waits a moment (:data:`GATHER`) for the submitters of its
+last transaction to queue again, and busy threads share commits. Reads run on
 cursors of their own. A later deployment with several app servers can swap in
 a shared PostgreSQL behind the same :class:`Store` protocol: the SQL here is
 plain GROUP BY over nine columns.
+
+``records`` is the source of truth; the Insights page reads pre-aggregated
+counts instead, because a GROUP BY over ten million records takes seconds.
+The rollup tables (:data:`ROLLUPS`) hold the counts of every record whose
+rowid is below the mark in ``rollup_state``. Records are only ever appended,
+never updated or deleted, so a rowid (a row's position) never changes and the
+records at and above the mark are a short tail. A count is the rollup's sum
+plus a GROUP BY of that tail, read in one statement and so from one snapshot.
+Every :data:`FOLD_AT` records, and when a store opens, the writer folds the
+tail into the rollups and moves the mark in one transaction: whatever a crash
+interrupts, rollups and mark stay in step with ``records``. A submission's own
+transaction only appends: upserting three rollups in it as well cut the rate
+of submissions from 8 threads to about a quarter when measured here. A file
+written before the rollups existed gets them, built from ``records``, the
+first time it is opened.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import queue
 import re
 import threading
+import time
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +53,10 @@ from backcare.settings import MODES
 MEMORY = ":memory:"
 #: The most records one transaction appends; bigger queues wait for the next one.
 MAX_BATCH = 1000
+#: Records appended after the last fold that make the writer fold them into the rollups.
+FOLD_AT = 10_000
+#: How long the writer waits for the submitters of its last transaction to come back (s).
+GATHER = 0.002
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -48,12 +72,17 @@ CREATE TABLE IF NOT EXISTS records (
 )
 """
 INSERT = "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-#: From this many rows on, a batch goes in as one Arrow table (executemany is row by row).
+#: A small batch as nine parameters, one list per column, zipped back into rows by unnest.
+APPEND = f"INSERT INTO records SELECT {', '.join(['unnest(?)'] * 9)}"
+#: From this many rows on, a batch goes in as one Arrow table instead (measured here: eight
+#: rows ~1.4 ms as lists against ~2.0 ms as Arrow, a thousand ~13 ms against ~5 ms).
 BULK = 64
 
 #: Columns analysts may group by, and the list columns that group one row per element.
 COLUMNS = ("week", "age_band", "activity", "pain_band", "triage", "site_id", "mode")
 LIST_COLUMNS = {"cause": "top_causes", "warning_sign": "warning_signs"}
+#: The columns a Selection filters on (first_week and last_week both filter on week).
+FILTERED = ("week", "site_id", "activity", "age_band")
 
 AGE_BANDS = (*(f"{low}-{low + 9}" for low in range(0, 120, 10)), UNKNOWN)
 ACTIVITIES = (*ITEM_VALUES["activity"], UNKNOWN)
@@ -61,6 +90,58 @@ PAIN_BANDS_ALL = (*PAIN_BANDS, UNKNOWN)
 _WEEK = re.compile(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])")
 _ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _SITE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A table of record counts, one row per distinct key, that the writer keeps in step.
+
+    With an ``element`` (a list column's name in :data:`LIST_COLUMNS`) a record counts once
+    under each of its elements, as in :meth:`Store.count_by`.
+    """
+
+    table: str
+    keys: tuple[str, ...]
+    element: str | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.keys, self.element) if self.element else self.keys
+
+    def covers(self, columns: Sequence[str], element: str | None) -> bool:
+        """Whether this rollup can answer a count by ``columns`` under any Selection."""
+        return element == self.element and set(columns) | set(FILTERED) <= set(self.columns)
+
+    def create_sql(self) -> str:
+        types = ", ".join(f"{name} VARCHAR NOT NULL" for name in self.columns)
+        key = ", ".join(self.columns)
+        return f"CREATE TABLE {self.table} ({types}, n BIGINT NOT NULL, PRIMARY KEY ({key}))"
+
+    def fold_sql(self) -> str:
+        """Add the counts of the records with rowid in [?, ?) to this rollup."""
+        names = ", ".join(self.columns)
+        source = _records(self.element, "rowid >= ? AND rowid < ?")
+        return (
+            f"INSERT INTO {self.table} SELECT {names}, count(*) AS n FROM {source} "
+            f"GROUP BY {names} ON CONFLICT DO UPDATE SET n = n + excluded.n"
+        )
+
+
+#: The scalar columns' counts, and each list column's counts by the columns a Selection
+#: filters on (other list counts, such as causes by pain band, are counted from records).
+ROLLUPS = (
+    Rollup("counts", COLUMNS),
+    Rollup("cause_counts", FILTERED, "cause"),
+    Rollup("warning_sign_counts", FILTERED, "warning_sign"),
+)
+#: Bumped whenever ROLLUPS change: a store with another layout rebuilds its rollups.
+ROLLUP_LAYOUT = 1
+STATE = "rollup_state"
+STATE_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {STATE} (layout INTEGER NOT NULL, folded BIGINT NOT NULL)
+"""
 
 
 class StoreError(RuntimeError):
@@ -173,7 +254,7 @@ def where(selection: Selection) -> tuple[str, list[str]]:
     if selection.last_week is not None:
         clauses.append("week <= ?")
         params.append(selection.last_week)
-    for name in ("site_id", "activity", "age_band"):
+    for name in FILTERED[1:]:
         value = getattr(selection, name)
         if value is not None:
             clauses.append(f"{name} = ?")
@@ -181,23 +262,60 @@ def where(selection: Selection) -> tuple[str, list[str]]:
     return " AND ".join(clauses), params
 
 
-def count_sql(columns: Sequence[str], selection: Selection) -> tuple[str, list[str]]:
-    """GROUP BY SQL for :meth:`Store.count_by`; column names come from a fixed list only."""
+def _list_column(columns: Sequence[str]) -> str | None:
+    """Refuse columns that may not be counted; return the list column among them, if any."""
     unknown = [c for c in columns if c not in COLUMNS and c not in LIST_COLUMNS]
     if unknown:
         raise ValueError(f"cannot count by {unknown[0]!r}")
     lists = [c for c in columns if c in LIST_COLUMNS]
     if len(lists) > 1:
         raise ValueError("count by at most one list column at a time")
+    return lists[0] if lists else None
+
+
+def _records(element: str | None, rows: str = "TRUE") -> str:
+    """The records that ``rows`` picks, one row per element of a list column if one is named."""
+    if element is None:
+        return f"(SELECT * FROM records WHERE {rows})"
+    return f"(SELECT *, unnest({LIST_COLUMNS[element]}) AS {element} FROM records WHERE {rows})"
+
+
+def count_sql(columns: Sequence[str], selection: Selection) -> tuple[str, list[str]]:
+    """GROUP BY SQL over the raw records; column names come from a fixed list only.
+
+    The reference that :func:`rollup_sql` must agree with, and the fallback for counts
+    no rollup covers.
+    """
+    source = _records(_list_column(columns))
     condition, params = where(selection)
-    source = "records"
-    if lists:
-        name = lists[0]
-        source = f"(SELECT *, unnest({LIST_COLUMNS[name]}) AS {name} FROM records)"
     names = ", ".join(columns)
     select = f"{names}, count(*) AS n" if columns else "count(*) AS n"
     group = f" GROUP BY {names} ORDER BY {names}" if columns else ""
     return f"SELECT {select} FROM {source} WHERE {condition}{group}", params
+
+
+def rollup_sql(columns: Sequence[str], selection: Selection) -> tuple[str, list[str]] | None:
+    """The same counts as :func:`count_sql` from a rollup and the unfolded tail, if one covers.
+
+    Both parts are read in one statement, so from one snapshot of rollup, mark and records.
+    """
+    element = _list_column(columns)
+    rollup = next((r for r in ROLLUPS if r.covers(columns, element)), None)
+    if rollup is None:
+        return None
+    condition, params = where(selection)
+    tail = _records(element, f"rowid >= (SELECT folded FROM {STATE})")
+    names = ", ".join(columns)
+    keyed = f"{names}, " if columns else ""
+    group = f" GROUP BY {names}" if columns else ""
+    parts = (
+        f"SELECT {keyed}n FROM {rollup.table} WHERE {condition} UNION ALL "
+        f"SELECT {keyed}count(*) AS n FROM {tail} WHERE {condition}{group}"
+    )
+    if not columns:
+        return f"SELECT coalesce(sum(n), 0)::BIGINT AS n FROM ({parts})", params + params
+    sql = f"SELECT {names}, sum(n)::BIGINT AS n FROM ({parts}){group} ORDER BY {names}"
+    return sql, params + params
 
 
 @dataclass
@@ -213,11 +331,27 @@ _STOP = object()
 class DuckDBStore:
     """The store as one DuckDB file, written by one thread (see the module docstring)."""
 
-    def __init__(self, path: Path | str, *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        max_batch: int = MAX_BATCH,
+        fold_at: int = FOLD_AT,
+        gather: float = GATHER,
+    ) -> None:
         self.path = path if path == MEMORY else Path(path)
         self._max_batch = max_batch
+        self._fold_at = fold_at
+        self._gather = gather
+        self._last_jobs = 1
         self._con = _connect(self.path)
-        self._con.execute(SCHEMA)
+        try:
+            self._con.execute(SCHEMA)
+            _prepare_rollups(self._con)
+            self._unfolded = 0 if self._fold(self._con) else fold_at
+        except BaseException:
+            self._con.close()
+            raise
         self._queue: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
@@ -272,50 +406,89 @@ class DuckDBStore:
         try:
             stop = False
             while not stop:
-                first = self._queue.get()
-                if first is _STOP:
+                jobs, stop = self._gather_jobs()
+                if not jobs:
                     break
-                jobs, size = [first], len(first.rows)
-                while size < self._max_batch:
-                    try:
-                        job = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if job is _STOP:
-                        stop = True
-                        break
-                    jobs.append(job)
-                    size += len(job.rows)
-                self._commit(cursor, jobs)
+                self._unfolded += self._commit(cursor, jobs)
+                if self._unfolded >= self._fold_at and self._fold(cursor):
+                    self._unfolded = 0
         finally:
             cursor.close()
 
-    def _commit(self, cursor: duckdb.DuckDBPyConnection, jobs: list[_Job]) -> None:
+    def _gather_jobs(self) -> tuple[list[_Job], bool]:
+        """The jobs for one transaction, and whether a stop came after them.
+
+        A submitter waits for its commit, so n threads submitting in a loop can never
+        queue more than n jobs. Right after a commit they are still on their way back, and
+        taking only what has queued would commit them in small, dear transactions. So the
+        writer waits up to ``gather`` seconds for as many jobs as its last transaction
+        held; a lone submitter (last transaction: one job) is never kept waiting.
+        """
+        first = self._queue.get()
+        if first is _STOP:
+            return [], True
+        jobs, size = [first], len(first.rows)
+        deadline = time.monotonic() + self._gather
+        while size < self._max_batch:
+            try:
+                if len(jobs) < self._last_jobs:
+                    job = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+                else:
+                    job = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if job is _STOP:
+                return jobs, True
+            jobs.append(job)
+            size += len(job.rows)
+        self._last_jobs = len(jobs)
+        return jobs, False
+
+    def _commit(self, cursor: duckdb.DuckDBPyConnection, jobs: list[_Job]) -> int:
+        """Append the jobs' rows in one transaction, wake their submitters; return rows saved."""
         rows = [row for job in jobs for row in job.rows]
+        saved = 0
         try:
-            cursor.execute("BEGIN TRANSACTION")
+            # One statement, so one transaction of its own: BEGIN and COMMIT would only add
+            # two more round trips to every commit.
             if len(rows) < BULK:
-                cursor.executemany(INSERT, rows)
+                cursor.execute(APPEND, [list(column) for column in zip(*rows, strict=True)])
             else:
-                cursor.register("incoming", _arrow(rows))
-                try:
-                    cursor.execute("INSERT INTO records SELECT * FROM incoming")
-                finally:
-                    cursor.unregister("incoming")
-            cursor.execute("COMMIT")
+                cursor.from_arrow(_arrow(rows)).insert_into("records")
+            saved = len(rows)
         except duckdb.Error as exc:
-            # The transaction may already be gone; either way nothing of it was committed.
-            with contextlib.suppress(duckdb.Error):
-                cursor.execute("ROLLBACK")
+            _rollback(cursor)
             for job in jobs:
                 job.error = exc
         for job in jobs:
             job.done.set()
+        return saved
+
+    def _fold(self, cursor: duckdb.DuckDBPyConnection) -> bool:
+        """Count the records above the mark into the rollups and move the mark past them.
+
+        One transaction, so the rollups never disagree with the mark. A failure only leaves
+        a longer tail, which reads still count; it is logged and tried again later.
+        """
+        try:
+            cursor.execute("BEGIN TRANSACTION")
+            (low,) = cursor.execute(f"SELECT folded FROM {STATE}").fetchone()
+            (high,) = cursor.execute("SELECT coalesce(max(rowid) + 1, 0) FROM records").fetchone()
+            if high > low:
+                for rollup in ROLLUPS:
+                    cursor.execute(rollup.fold_sql(), [low, high])
+                cursor.execute(f"UPDATE {STATE} SET folded = ?", [high])
+            cursor.execute("COMMIT")
+        except duckdb.Error as exc:
+            _rollback(cursor)
+            log.warning("could not fold new records into the rollups of %s: %s", self.path, exc)
+            return False
+        return True
 
     # --- reading ---------------------------------------------------------------------------
 
     def count_by(self, columns: Sequence[str], selection: Selection = Selection()) -> list[tuple]:
-        sql, params = count_sql(columns, selection)
+        sql, params = rollup_sql(columns, selection) or count_sql(columns, selection)
         with self._lock:
             if self._closed:
                 raise StoreError(f"the store {self.path} is closed")
@@ -336,6 +509,34 @@ class DuckDBStore:
             self._queue.put(_STOP)
         self._writer.join()
         self._con.close()
+
+
+def _rollback(cursor: duckdb.DuckDBPyConnection) -> None:
+    # The transaction may already be gone; either way nothing of it was committed.
+    with contextlib.suppress(duckdb.Error):
+        cursor.execute("ROLLBACK")
+
+
+def _prepare_rollups(con: duckdb.DuckDBPyConnection) -> None:
+    """Create empty rollups with the mark at 0 when a file has none or another layout.
+
+    The records are then all tail, and the first fold counts them; a crash before it
+    finishes leaves a store that is still correct, only slower to read.
+    """
+    con.execute(STATE_SCHEMA)
+    if con.execute(f"SELECT layout FROM {STATE}").fetchall() == [(ROLLUP_LAYOUT,)]:
+        return
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for rollup in ROLLUPS:
+            con.execute(f"DROP TABLE IF EXISTS {rollup.table}")
+            con.execute(rollup.create_sql())
+        con.execute(f"DELETE FROM {STATE}")
+        con.execute(f"INSERT INTO {STATE} VALUES (?, 0)", [ROLLUP_LAYOUT])
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        _rollback(con)
+        raise StoreError(f"cannot prepare the counts in the store: {exc}") from exc
 
 
 def _connect(path: Path | str) -> duckdb.DuckDBPyConnection:

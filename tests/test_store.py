@@ -11,6 +11,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from backcare.record import AnonymousRecord
@@ -24,6 +25,7 @@ from backcare.store import (
     count_sql,
     shared,
 )
+from tests.test_store_rollups import assert_in_step
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = AnonymousRecord(
@@ -207,25 +209,27 @@ def test_a_file_held_by_another_process_gives_a_clear_error(tmp_path):
 # imports everything once and forks a fresh submitter for each round (fork is cheap, and
 # the helper has opened no database, so the child starts clean). Each submitter runs
 # three threads that submit in a loop and print each record's unique site id the moment
-# submit() returns. The helper reaps the killed child and then says so: everything the
-# child printed is in the pipe before that line.
+# submit() returns; its writer folds every few records into the rollups, so kills land in
+# folds too. The helper reaps the killed child and then says so: everything the child
+# printed is in the pipe before that line.
 FORKER = """
 import os, sys, threading
 from backcare.record import AnonymousRecord
 from backcare.store import DuckDBStore
 
 def submit_forever(path, round_id):
-    store = DuckDBStore(path)
+    store = DuckDBStore(path, fold_at=7)
     lock = threading.Lock()
 
     def loop(thread):
         n = 0
         while True:
             site = f"r{round_id}-t{thread}-{n}"
+            causes = ("muscle_strain", "tight_muscles")[: n % 3]
             store.submit(AnonymousRecord("2026-W47", "30-39", "running", "4-6", "self_care",
-                                         (), (), site, "personal"))
-            with lock:
-                print("ack", site, flush=True)
+                                         causes, (), site, "personal"))
+            with lock:  # one write(2) of a short line: a kill cannot cut it in half
+                os.write(1, f"ack {site}\\n".encode())
             n += 1
 
     for t in range(3):
@@ -266,7 +270,7 @@ def test_every_acknowledged_submission_survives_sigkill(tmp_path):
             forker.stdin.write(f"{round_id}\n")
             forker.stdin.flush()
             child, kill_after = None, rng.randint(1, 120)
-            acks_this_round = 0
+            acks_this_round, killed = 0, False
             for line in forker.stdout:
                 word, _, rest = line.strip().partition(" ")
                 assert word != "failed", rest
@@ -275,15 +279,27 @@ def test_every_acknowledged_submission_survives_sigkill(tmp_path):
                 elif word == "ack":
                     acknowledged.add(rest)
                     acks_this_round += 1
-                    if acks_this_round == kill_after:
-                        os.kill(child, signal.SIGKILL)
-                elif word == "reaped":
+                else:
+                    assert word == "reaped", f"unexpected line {line!r}"
+                if child and acks_this_round >= kill_after and not killed:
+                    # The child may ack before the helper has said its pid.
+                    os.kill(child, signal.SIGKILL)
+                    killed = True
+                if word == "reaped":
                     assert int(rest) == child
                     break
             assert acks_this_round >= kill_after
+            con = duckdb.connect(str(path), read_only=True)  # as the kill left it
+            try:
+                assert_in_step(con)
+            finally:
+                con.close()
             store = DuckDBStore(path)  # opens at once: the lock died with the process
             try:
                 saved = {site for site, _ in store.count_by(("site_id",))}
+                for columns in (("site_id",), ("week", "triage"), ("activity", "cause")):
+                    raw = store._con.execute(*count_sql(columns, Selection())).fetchall()
+                    assert store.count_by(columns) == raw
             finally:
                 store.close()
             missing = acknowledged - saved
