@@ -37,7 +37,7 @@ def random_answer_sets(kb: KnowledgeBase, count: int, seed: int = 7) -> list[Ans
 
 def run(quick: bool) -> list[Figure]:
     kb = knowledge_base()
-    answer_sets = random_answer_sets(kb, 200 if quick else 1000)
+    answer_sets = random_answer_sets(kb, 100 if quick else 1000)
 
     def ours(answers: Answers) -> object:
         return assess(answers)
