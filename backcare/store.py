@@ -6,8 +6,8 @@ thread fed by a queue: it takes whatever has queued up, appends it in a single
 transaction and only then tells each waiting submitter that its record is saved
 (Datasette's ``database.py`` does SQLite writes the same way). A commit of eight
 records costs little more than one of a single record (~2.4 against ~1.8 ms
-here), so the writer waits a moment (:data:`GATHER`) for the submitters of its
-last transaction to queue again, and busy threads share commits. Reads run on
+here), so the writer waits a moment (:data:`GATHER`) for every thread that is
+submitting to queue its record, and busy threads share commits. Reads run on
 cursors of their own. A later deployment with several app servers can swap in
 a shared PostgreSQL behind the same :class:`Store` protocol: the SQL here is
 plain GROUP BY over nine columns.
@@ -38,7 +38,7 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -55,8 +55,10 @@ MEMORY = ":memory:"
 MAX_BATCH = 1000
 #: Records appended after the last fold that make the writer fold them into the rollups.
 FOLD_AT = 10_000
-#: How long the writer waits for the submitters of its last transaction to come back (s).
+#: How long the writer waits at most for submitters to queue their records (s), and how
+#: often it looks whether one has given up instead.
 GATHER = 0.002
+_POLL = 0.0002
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -343,7 +345,7 @@ class DuckDBStore:
         self._max_batch = max_batch
         self._fold_at = fold_at
         self._gather = gather
-        self._last_jobs = 1
+        self._submitters = 0  # threads inside submit() or submit_many()
         self._con = _connect(self.path)
         try:
             self._con.execute(SCHEMA)
@@ -368,22 +370,35 @@ class DuckDBStore:
     # --- writing ---------------------------------------------------------------------------
 
     def submit(self, record: AnonymousRecord) -> None:
-        check(record)
-        self._wait(self._enqueue([_row(record)]))
+        with self._submitting():
+            check(record)
+            self._wait(self._enqueue([_row(record)]))
 
     def submit_many(self, records: Iterable[AnonymousRecord]) -> int:
         saved = 0
         chunk: list[tuple] = []
-        for record in records:
-            check(record)
-            chunk.append(_row(record))
-            if len(chunk) == self._max_batch:
+        with self._submitting():
+            for record in records:
+                check(record)
+                chunk.append(_row(record))
+                if len(chunk) == self._max_batch:
+                    self._wait(self._enqueue(chunk))
+                    saved, chunk = saved + len(chunk), []
+            if chunk:
                 self._wait(self._enqueue(chunk))
-                saved, chunk = saved + len(chunk), []
-        if chunk:
-            self._wait(self._enqueue(chunk))
-            saved += len(chunk)
+                saved += len(chunk)
         return saved
+
+    @contextlib.contextmanager
+    def _submitting(self) -> Iterator[None]:
+        """Count the threads that are submitting, for the writer to wait for (_gather_jobs)."""
+        with self._lock:
+            self._submitters += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._submitters -= 1
 
     def _enqueue(self, rows: list[tuple]) -> _Job:
         job = _Job(rows)
@@ -418,11 +433,12 @@ class DuckDBStore:
     def _gather_jobs(self) -> tuple[list[_Job], bool]:
         """The jobs for one transaction, and whether a stop came after them.
 
-        A submitter waits for its commit, so n threads submitting in a loop can never
-        queue more than n jobs. Right after a commit they are still on their way back, and
-        taking only what has queued would commit them in small, dear transactions. So the
-        writer waits up to ``gather`` seconds for as many jobs as its last transaction
-        held; a lone submitter (last transaction: one job) is never kept waiting.
+        A submitter waits for its commit, so right after one the threads it woke are on
+        their way back with their next records; taking only what has queued would commit
+        them in small, dear transactions. So the writer waits, up to ``gather`` seconds,
+        until every thread inside submit() has queued a job or left. A lone submitter is
+        never kept waiting. (Waiting for as many jobs as the last transaction held instead
+        locked eight threads into alternating transactions of four after one stall.)
         """
         first = self._queue.get()
         if first is _STOP:
@@ -431,17 +447,19 @@ class DuckDBStore:
         deadline = time.monotonic() + self._gather
         while size < self._max_batch:
             try:
-                if len(jobs) < self._last_jobs:
-                    job = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
-                else:
-                    job = self._queue.get_nowait()
+                job = self._queue.get_nowait()
             except queue.Empty:
-                break
+                remaining = deadline - time.monotonic()
+                if len(jobs) >= self._submitters or remaining <= 0:
+                    break
+                try:
+                    job = self._queue.get(timeout=min(remaining, _POLL))
+                except queue.Empty:
+                    continue
             if job is _STOP:
                 return jobs, True
             jobs.append(job)
             size += len(job.rows)
-        self._last_jobs = len(jobs)
         return jobs, False
 
     def _commit(self, cursor: duckdb.DuckDBPyConnection, jobs: list[_Job]) -> int:
