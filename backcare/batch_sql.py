@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from backcare.answers import Answers
+from backcare.answers import Answers, facts
 from backcare.knowledge import KnowledgeBase, Match, Question
 
 #: Tie-breaks pack a cause's position into the low bits of its sort key.
@@ -95,14 +95,12 @@ class FactBits:
         chosen: dict[tuple[str, str], np.ndarray] = {}
         numbers = {item: np.ma.masked_all(rows, dtype=np.int32) for item in self.numbers}
         for n, answers in enumerate(answer_sets):
-            for item, value in answers.items():
-                if item in numbers:
-                    numbers[item][n] = value
-                    continue
-                if isinstance(value, bool):
-                    value = "true" if value else "false"
-                for v in (value,) if isinstance(value, str) else value:
-                    chosen.setdefault((item, v), np.zeros(rows, dtype=bool))[n] = True
+            # The same flattening the single-assessment SQL joins on.
+            for item, value, number in facts(answers):
+                if number is not None:
+                    numbers[item][n] = int(number)
+                else:
+                    chosen.setdefault((item, value), np.zeros(rows, dtype=bool))[n] = True
         return self.pack(rows, chosen, numbers)
 
     def decode(self, table: pa.Table) -> list[Answers]:
