@@ -10,22 +10,15 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from benchmarks.harness import Figure
+from tests.browser._flow import app_idle, at_step, press
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, rss_mb, serve
 
 TIMEOUT_MS = 30_000
 
 
-def _idle(page: Page) -> None:
-    app = page.get_by_test_id("stApp")
-    app.and_(page.locator('[data-test-connection-state="CONNECTED"]')).wait_for(timeout=TIMEOUT_MS)
-    page.locator('[data-test-script-state="notRunning"]').wait_for(timeout=TIMEOUT_MS)
-
-
 def _to_last_step(page: Page) -> None:
     for step in (2, 3, 4):
-        page.get_by_role("button", name="Next").click()
-        page.get_by_text(f"Step {step} of 4", exact=False).wait_for(timeout=TIMEOUT_MS)
-        _idle(page)
+        press(page, "Next", to_step=step)
 
 
 def _submit_to_banner(page: Page, runs: int) -> list[float]:
@@ -37,10 +30,9 @@ def _submit_to_banner(page: Page, runs: int) -> list[float]:
         banner = page.get_by_role("status").filter(has_text="Look after it yourself for now")
         banner.wait_for(timeout=TIMEOUT_MS)
         samples.append(time.perf_counter() - start)
-        _idle(page)
+        app_idle(page, TIMEOUT_MS)
         page.get_by_role("button", name="Start again").click()
-        page.get_by_text("Step 1 of 4", exact=False).wait_for(timeout=TIMEOUT_MS)
-        _idle(page)
+        at_step(page, 1)
     return samples
 
 
@@ -58,8 +50,8 @@ def run(quick: bool) -> list[Figure]:
             for page in pages:
                 page.goto(server.url)
             for page in pages:
-                _idle(page)
-                page.get_by_text("Step 1 of 4", exact=False).wait_for(timeout=TIMEOUT_MS)
+                app_idle(page, TIMEOUT_MS)
+                at_step(page, 1)
             # One session goes through to results, so every import the app makes is loaded.
             samples = _submit_to_banner(pages[0], runs)
             time.sleep(1)
