@@ -73,7 +73,6 @@ CREATE TABLE IF NOT EXISTS records (
     mode VARCHAR NOT NULL
 )
 """
-INSERT = "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #: A small batch as nine parameters, one list per column, zipped back into rows by unnest.
 APPEND = f"INSERT INTO records SELECT {', '.join(['unnest(?)'] * 9)}"
 #: From this many rows on, a batch goes in as one Arrow table instead (measured here: eight

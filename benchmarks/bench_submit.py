@@ -18,10 +18,12 @@ from pathlib import Path
 import duckdb
 
 from backcare.record import AnonymousRecord
-from backcare.store import INSERT, SCHEMA, DuckDBStore
+from backcare.store import SCHEMA, DuckDBStore
 from benchmarks.harness import Figure
 
 THREADS = 8
+#: The baseline's statement: one record, one autocommitted INSERT.
+INSERT = "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 TARGET = 2000  # records per second
 RECORD = AnonymousRecord(
     week="2026-W47",
