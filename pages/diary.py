@@ -9,7 +9,7 @@ and are shown with st.text, never as Markdown or HTML.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -130,16 +130,27 @@ def _new_add_form(draft: dict) -> None:
     _fill_form(_add_prefix(), draft)
 
 
-def _add() -> None:
-    prefix = _add_prefix()
-    entry = _form_entry(prefix)
+def _apply(
+    prefix: str,
+    change: Callable[[Sequence[Entry], Entry], tuple[Entry, ...]],
+    entry_id: str | None = None,
+) -> tuple[tuple[Entry, ...], Entry] | None:
+    """The diary with the form's entry added or saved, or None with the problems kept."""
+    entry = _form_entry(prefix, entry_id)
     if entry is None:
-        return
+        return None
     try:
-        entries = diary.add(_entries(), entry)
+        return change(_entries(), entry), entry
     except DiaryError as exc:
         st.session_state[FORM_ERROR] = (prefix, exc.problems)
+        return None
+
+
+def _add() -> None:
+    applied = _apply(_add_prefix(), diary.add)
+    if applied is None:
         return
+    entries, entry = applied
     _commit(entries, f"Added your entry for {_day_words(entry)}.")
     _new_add_form({})
     st.session_state.pop(PREFILLED, None)
@@ -147,15 +158,10 @@ def _add() -> None:
 
 
 def _save_edit(entry_id: str) -> None:
-    prefix = _edit_prefix(entry_id)
-    entry = _form_entry(prefix, entry_id)
-    if entry is None:
+    applied = _apply(_edit_prefix(entry_id), diary.update, entry_id)
+    if applied is None:
         return
-    try:
-        entries = diary.update(_entries(), entry)
-    except DiaryError as exc:
-        st.session_state[FORM_ERROR] = (prefix, exc.problems)
-        return
+    entries, entry = applied
     st.session_state.pop(FORM_ERROR, None)
     st.session_state.pop(EDITING, None)
     _commit(entries, f"Saved your changes to {_day_words(entry)}.")
