@@ -1,7 +1,15 @@
-"""BackCare core: checks answers, scores them in DuckDB, and triages. No Streamlit here."""
+"""BackCare: a self-assessment for back pain that starts with exercise.
 
-from backcare.answers import InvalidAnswers
-from backcare.assessment import Assessment, assess
-from backcare.knowledge import KnowledgeError
+Subsystems, one package each (each package's docstring says what it owns and
+what it may import): `assessment` (the core), `diary`, `kiosk`, `analytics`,
+and `ui`, the only one that imports Streamlit. `settings` is the server's
+configuration, `cli` the command line. The public entry point is re-exported
+here: ``backcare.assess(answers) -> Assessment``.
+"""
+
+from backcare.assessment.answers import InvalidAnswers
+from backcare.assessment.engine import assess
+from backcare.assessment.knowledge import KnowledgeError
+from backcare.assessment.result import Assessment
 
 __all__ = ["Assessment", "InvalidAnswers", "KnowledgeError", "assess"]

@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from backcare import analyst_cli
-from backcare.answers import InvalidAnswers
-from backcare.assessment import assess
+from backcare.analytics import cli as analyst_cli
+from backcare.assessment.answers import InvalidAnswers
+from backcare.assessment.engine import assess
 
 EXIT_INVALID = 2
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 
-from backcare import assess, reference_scorer
-from backcare.answers import Answers, validate
-from backcare.assessment import default_scorer, knowledge_base
-from backcare.knowledge import KnowledgeBase
+from backcare import assess
+from backcare.assessment import reference as reference_scorer
+from backcare.assessment.answers import Answers, validate
+from backcare.assessment.engine import default_scorer, knowledge_base
+from backcare.assessment.knowledge import KnowledgeBase
 from benchmarks.harness import Figure, interleaved, percentile
 
 #: One filter over the rules table with a list parameter: no join, no scoring.

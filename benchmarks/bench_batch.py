@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 
-from backcare.assessment import default_scorer
-from backcare.demo_data import random_answers
+from backcare.analytics.demo_data import random_answers
+from backcare.assessment.engine import default_scorer
 from benchmarks import pandas_scorer
 from benchmarks.harness import Figure
 

@@ -23,17 +23,16 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from backcare.assessment import knowledge_base
-from backcare.contract import TRIAGE_LEVELS
-from backcare.store import (
+from backcare.analytics.store.base import (
     ACTIVITIES,
     AGE_BANDS,
     LIST_COLUMNS,
     PAIN_BANDS_ALL,
-    SCHEMA,
-    DuckDBStore,
     Selection,
 )
+from backcare.analytics.store.duckdb_store import SCHEMA, DuckDBStore
+from backcare.assessment.contract import TRIAGE_LEVELS
+from backcare.assessment.engine import knowledge_base
 from benchmarks.harness import Figure, interleaved, percentile
 
 TARGET_MS = 100

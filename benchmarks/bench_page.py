@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from backcare import assess
 from benchmarks.harness import Figure
+from tests.ui.app_under_test import APP, page
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWERS = {
@@ -25,10 +26,10 @@ ANSWERS = {
 
 
 def _results_app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.session_state["assessment"] = assess(ANSWERS)
-    at.switch_page("pages/results.py").run()
+    at.switch_page(page("results")).run()
     if at.exception or not at.title or at.title[0].value != "Your results":
         raise AssertionError("the results page did not render")
     return at

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from backcare.record import AnonymousRecord
-from backcare.store import SCHEMA, DuckDBStore
+from backcare.analytics.record import AnonymousRecord
+from backcare.analytics.store.duckdb_store import SCHEMA, DuckDBStore
 from benchmarks.harness import Figure
 
 THREADS = 8

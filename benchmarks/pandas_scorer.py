@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from backcare.batch_sql import FactBits
-from backcare.knowledge import KnowledgeBase, Match
-from backcare.scoring import NO_SIGN_LEVEL, TOP_CAUSES
+from backcare.assessment.batch import FactBits
+from backcare.assessment.knowledge import KnowledgeBase, Match
+from backcare.assessment.scoring import NO_SIGN_LEVEL, TOP_CAUSES
 
 
 def _matches(answers: pd.DataFrame, bits: FactBits, kb: KnowledgeBase, match: Match) -> pd.Series:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from backcare.assessment import knowledge_base
+from backcare.assessment.engine import knowledge_base
 from backcare.settings import current
-from pages import _kiosk as kiosk
-from pages import _routing
+from backcare.ui import kiosk
 
-_routing.through_app()  # a server's first request may skip app.py; see pages/_routing.py
 kiosk_mode = current().kiosk
 
 st.title("About BackCare")

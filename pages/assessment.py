@@ -5,21 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from backcare import InvalidAnswers, assess
-from backcare.assessment import knowledge_base
-from backcare.knowledge import Question
-from backcare.questionnaire import (
+from backcare.assessment.engine import knowledge_base
+from backcare.assessment.knowledge import Question
+from backcare.assessment.questionnaire import (
     answer_from_widget,
     option_label,
     pages,
     widget_options,
     widget_value,
 )
-from pages import _routing
-from pages import _session as session
+from backcare.ui import page_files, session
 
-_routing.through_app()  # a server's first request may skip app.py; see pages/_routing.py
-
-RESULTS_PAGE = "pages/results.py"
 _GO_TO_RESULTS, _ERROR = "_go_to_results", "_assessment_error"
 
 
@@ -94,7 +90,7 @@ def _finish(questions: tuple[Question, ...]) -> None:
 # _finish ran as the button's callback, before this script: go straight on to the
 # results instead of drawing this step again first.
 if st.session_state.pop(_GO_TO_RESULTS, False):
-    st.switch_page(RESULTS_PAGE)
+    st.switch_page(page_files.RESULTS)
 
 steps = pages(knowledge_base())
 index = min(st.session_state.setdefault(session.STEP, 0), len(steps) - 1)

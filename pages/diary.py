@@ -1,8 +1,8 @@
 """The pain diary: entries kept in this browser, charts of how it is going, export and import.
 
-The page only wires widgets to backcare.diary (entries, checks, files) and
-backcare.diary_charts (charts and sentences); the browser copy goes through
-pages/_browser_storage.py. Every change happens in a widget callback, so the
+The page only wires widgets to backcare.diary (entries, changes, files) and
+backcare.diary.charts (charts and sentences); the browser copy goes through
+backcare/ui/browser_storage.py. Every change happens in a widget callback, so the
 browser is asked to save it in the same run. Notes are the person's own words
 and are shown with st.text, never as Markdown or HTML.
 """
@@ -14,15 +14,21 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from backcare import diary
-from backcare import diary_charts as charts
-from backcare.diary import DiaryError, Entry
+from backcare.diary import changes, charts, files
+from backcare.diary.entries import (
+    EARLIEST,
+    MAX_NOTE,
+    MAX_PAIN,
+    DiaryError,
+    Entry,
+    as_dicts,
+    between,
+    check_entry,
+    entry_fields,
+)
 from backcare.settings import current
-from pages import _diary_state as shared
-from pages import _routing
-from pages._browser_storage import BrowserText, Stored
-
-_routing.through_app()  # a server's first request may skip app.py; see pages/_routing.py
+from backcare.ui import diary_state as shared
+from backcare.ui.browser_storage import BrowserText, Stored
 
 ENTRIES, GENERATION, STORED_PROBLEMS = "diary_entries", "diary_generation", "diary_stored_problems"
 FLASH, FORM_ERROR, EDITING, CONFIRM = (
@@ -67,7 +73,7 @@ def _flash(kind: str, text: str) -> None:
 def _commit(entries: tuple[Entry, ...], message: str) -> None:
     """Keep the new diary for this session and ask the browser to store it."""
     st.session_state[ENTRIES] = entries
-    store.save(diary.to_json(entries) if entries else None)
+    store.save(files.to_json(entries) if entries else None)
     _flash("success", message)
 
 
@@ -80,7 +86,7 @@ def _refresh(stored: Stored) -> None:
         _flash("info", "Your diary was changed in another tab; this is the latest version.")
     st.session_state[GENERATION] = stored.generation
     try:
-        st.session_state[ENTRIES] = diary.stored_diary(stored.text, vocab)
+        st.session_state[ENTRIES] = files.stored_diary(stored.text, vocab)
         st.session_state.pop(STORED_PROBLEMS, None)
     except DiaryError as exc:
         st.session_state[ENTRIES] = ()
@@ -101,7 +107,7 @@ def _fill_form(prefix: str, fields: dict) -> None:
 def _form_entry(prefix: str, entry_id: str | None = None) -> Entry | None:
     """The entry the form describes, or None with the problems kept to show under the form."""
     get = st.session_state.get
-    entry, problems = diary.check_entry(
+    entry, problems = check_entry(
         vocab,
         day=get(f"{prefix}_day"),
         pain=get(f"{prefix}_pain"),
@@ -147,7 +153,7 @@ def _apply(
 
 
 def _add() -> None:
-    applied = _apply(_add_prefix(), diary.add)
+    applied = _apply(_add_prefix(), changes.add)
     if applied is None:
         return
     entries, entry = applied
@@ -158,7 +164,7 @@ def _add() -> None:
 
 
 def _save_edit(entry_id: str) -> None:
-    applied = _apply(_edit_prefix(entry_id), diary.update, entry_id)
+    applied = _apply(_edit_prefix(entry_id), changes.update, entry_id)
     if applied is None:
         return
     entries, entry = applied
@@ -170,7 +176,7 @@ def _save_edit(entry_id: str) -> None:
 def _start_edit(entry: Entry) -> None:
     st.session_state[EDITING] = entry.id
     st.session_state.pop(CONFIRM, None)
-    _fill_form(_edit_prefix(entry.id), dict(diary.entry_fields(entry)))
+    _fill_form(_edit_prefix(entry.id), dict(entry_fields(entry)))
 
 
 def _stop_edit() -> None:
@@ -185,7 +191,7 @@ def _confirm(what: tuple[str, ...] | None) -> None:
 
 def _delete(entry: Entry) -> None:
     st.session_state.pop(CONFIRM, None)
-    _commit(diary.delete(_entries(), entry.id), f"Deleted the entry for {_day_words(entry)}.")
+    _commit(changes.delete(_entries(), entry.id), f"Deleted the entry for {_day_words(entry)}.")
 
 
 def _delete_all() -> None:
@@ -204,12 +210,12 @@ def _entry_form(
         st.date_input(
             "Date",
             key=f"{prefix}_day",
-            min_value=diary.EARLIEST,
+            min_value=EARLIEST,
             max_value=today,
             format="DD/MM/YYYY",
         )
         st.segmented_control(
-            "Pain (0 = none, 10 = worst)", list(range(diary.MAX_PAIN + 1)), key=f"{prefix}_pain"
+            "Pain (0 = none, 10 = worst)", list(range(MAX_PAIN + 1)), key=f"{prefix}_pain"
         )
         st.radio(
             "What did you do that day?",
@@ -225,9 +231,9 @@ def _entry_form(
             placeholder="Choose any you tried",
         )
         st.text_input(
-            f"Note (optional, up to {diary.MAX_NOTE} characters)",
+            f"Note (optional, up to {MAX_NOTE} characters)",
             key=f"{prefix}_note",
-            max_chars=diary.MAX_NOTE,
+            max_chars=MAX_NOTE,
         )
         columns = st.columns(2 if editing else 1)
         columns[0].form_submit_button(submit, type="primary", on_click=on_submit, args=args)
@@ -352,7 +358,7 @@ def _export(entries: tuple[Entry, ...]) -> None:
     st.subheader("Export")
     st.write("Download your diary to keep a copy or to move it to another browser.")
     csv_data, json_data = _memo(
-        "files", entries, lambda: (diary.csv_bytes(entries), diary.json_bytes(entries))
+        "files", entries, lambda: (files.csv_bytes(entries), files.json_bytes(entries))
     )
     csv_column, json_column = st.columns(2)
     name = f"backcare-pain-diary-{today.isoformat()}"
@@ -380,7 +386,7 @@ def _import_file(incoming: tuple[Entry, ...], mode: str) -> None:
     current_entries = _entries()
     try:
         if mode == "merge":
-            plan = diary.plan_merge(current_entries, incoming)
+            plan = changes.plan_merge(current_entries, incoming)
             entries, message = (
                 plan.result,
                 (
@@ -389,7 +395,7 @@ def _import_file(incoming: tuple[Entry, ...], mode: str) -> None:
                 ),
             )
         else:
-            entries = diary.replace_with(incoming)
+            entries = changes.replace_with(incoming)
             message = f"Your diary now holds the file's {len(entries)} entries."
     except DiaryError as exc:
         _flash("error", "Nothing was imported: " + "; ".join(exc.problems) + ".")
@@ -405,7 +411,7 @@ def _parsed(upload) -> tuple[tuple[Entry, ...], tuple[str, ...]]:
     if cached and cached[0] == upload.file_id:
         return cached[1]
     try:
-        result = (diary.read_file(upload.getvalue(), upload.name, vocab, today=today), ())
+        result = (files.read_file(upload.getvalue(), upload.name, vocab, today=today), ())
     except DiaryError as exc:
         result = ((), exc.problems)
     st.session_state[PARSED] = (upload.file_id, result)
@@ -417,7 +423,7 @@ def _import(entries: Sequence[Entry]) -> None:
     upload = st.file_uploader(
         "Import a diary file (CSV or JSON, up to 1 MB)",
         type=["csv", "json"],
-        max_upload_size=diary.MAX_FILE_BYTES // (1024 * 1024),
+        max_upload_size=files.MAX_FILE_BYTES // (1024 * 1024),
         key=f"diary_upload_{st.session_state.get(UPLOAD_ROUND, 0)}",
         help="Every row is checked first: if any is wrong, nothing changes.",
     )
@@ -431,17 +437,17 @@ def _import(entries: Sequence[Entry]) -> None:
         )
         st.code("\n".join(problems), language=None, wrap_lines=True)
         return
-    first, last = diary.between(incoming) or (today, today)
+    first, last = between(incoming) or (today, today)
     st.write(
         f"The file holds {len(incoming)} {'entry' if len(incoming) == 1 else 'entries'} "
         f"from {first.day} {first:%B %Y} to {last.day} {last:%B %Y}. Nothing changes until "
         "you press Import."
     )
-    st.dataframe(pd.DataFrame(diary.as_dicts(incoming, vocab)), hide_index=True, height=220)
+    st.dataframe(pd.DataFrame(as_dicts(incoming, vocab)), hide_index=True, height=220)
     mode = "replace"
     if entries:
         try:
-            plan = diary.plan_merge(entries, incoming)
+            plan = changes.plan_merge(entries, incoming)
             merge_words = (
                 f"Merge: add {plan.added} new, update {plan.updated}, "
                 f"{plan.unchanged} already in your diary"

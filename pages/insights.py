@@ -7,12 +7,13 @@ import math
 import pandas as pd
 import streamlit as st
 
-from backcare import access, insight_charts, insights
-from backcare.assessment import knowledge_base
-from backcare.console import ROW_LIMIT, Console, Refused
+from backcare.analytics import access, insights
+from backcare.analytics import charts as insight_charts
+from backcare.analytics.console import ROW_LIMIT, Console, Refused
+from backcare.analytics.store.base import ACTIVITIES, AGE_BANDS, Selection, StoreError
+from backcare.analytics.store.registry import shared
+from backcare.assessment.engine import knowledge_base
 from backcare.settings import current
-from backcare.store import ACTIVITIES, AGE_BANDS, Selection, StoreError, shared
-from pages import _routing
 
 _ANALYST = "_insights_analyst"
 _QUERY = "insights_query"
@@ -131,8 +132,6 @@ def _console(report: insights.Report, kiosk: bool) -> None:
             on_click="ignore",
         )
 
-
-_routing.through_app()  # a server's first request may skip app.py; see pages/_routing.py
 
 settings = current()
 st.title("Insights")

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from backcare.assessment import AdviceItem, RankedCause, Triage
-from backcare.presentation import fit_label, percent
+from backcare.assessment.presentation import fit_label, percent
+from backcare.assessment.result import AdviceItem, RankedCause, Triage
 from backcare.settings import current
-from pages import _consent as consent
-from pages import _diary_state as diary_state
-from pages import _kiosk as kiosk
-from pages import _routing
-from pages import _session as session
+from backcare.ui import consent, diary_state, kiosk, page_files, session
 
-_routing.through_app()  # a server's first request may skip app.py; see pages/_routing.py
-
-ASSESSMENT_PAGE = "pages/assessment.py"
 #: Explanations shown in full; the rest wait in a folded list.
 SHOWN_CAUSES = 5
 DISCLAIMER = (
@@ -81,7 +74,9 @@ result = session.assessment()
 if result is None:
     st.title("Your results")
     st.info("There are no results yet: answer the questionnaire first.")
-    st.page_link(ASSESSMENT_PAGE, label="Start the questionnaire", icon=":material/edit_note:")
+    st.page_link(
+        page_files.ASSESSMENT, label="Start the questionnaire", icon=":material/edit_note:"
+    )
     st.stop()
 
 triage = result.triage
@@ -127,4 +122,4 @@ if current().kiosk:
     kiosk.take_home(result)  # the QR summary and Finish, which wipes the session
 elif st.button("Start again", icon=":material/restart_alt:"):
     session.reset()
-    st.switch_page(ASSESSMENT_PAGE)
+    st.switch_page(page_files.ASSESSMENT)

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import _kiosk as kiosk
-from pages import _routing
-from pages import _session as session
-
-_routing.through_app()  # a server's first request may skip app.py; see pages/_routing.py
+from backcare.ui import kiosk, page_files, session
 
 st.title("BackCare")
 st.header("Back hurting after stretching, running or lifting?")
@@ -24,6 +20,6 @@ st.info(
 )
 if st.button("Start", key="kiosk-start", type="primary", icon=":material/play_arrow:"):
     session.wipe()  # a fresh start, even if something slipped through
-    st.switch_page(kiosk.ASSESSMENT)
+    st.switch_page(page_files.ASSESSMENT)
 if st.button("About BackCare", key="kiosk-about", icon=":material/info:"):
-    st.switch_page(kiosk.ABOUT)
+    st.switch_page(page_files.ABOUT)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from backcare.assessment import default_scorer
-from backcare.knowledge import DATA_DIR, KnowledgeBase
-from backcare.scoring import Scorer
+from backcare.assessment.engine import default_scorer
+from backcare.assessment.knowledge import DATA_DIR, KnowledgeBase
+from backcare.assessment.scoring import Scorer
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,7 @@
 
 Every test gets a fresh browser context, so its localStorage starts empty. Diaries
 that a test needs up front are written into localStorage the way the page itself
-writes them (backcare.diary.to_json), before the diary page is opened.
+writes them (backcare.diary.files.to_json), before the diary page is opened.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from backcare.assessment import knowledge_base
-from backcare.diary import Entry, Vocabulary, make_entry, to_json
+from backcare.assessment.engine import knowledge_base
+from backcare.diary.entries import Entry, Vocabulary, make_entry
+from backcare.diary.files import to_json
 
 STORAGE_KEY = "backcare.diary"
 SCRIPT_NOTE = "<script>alert(1)</script>"

@@ -159,8 +159,8 @@ def test_no_menu_toolbar_or_streamlit_chrome(page: Page, kiosk_url: str) -> None
 
 
 def test_a_fresh_server_routes_even_its_first_request(page: Page, kiosk_fresh_url: str) -> None:
-    """Streamlit runs a page file directly until app.py has routed once; pages/_routing.py
-    sends that first run through app.py so the kiosk never shows its files as a menu."""
+    """A fresh server's first request, for a page deep in the flow, gets the kiosk's shell:
+    no sidebar, Streamlit's header hidden (test_first_request.py watches every URL)."""
     page.goto(kiosk_fresh_url + "/results")
     expect(page.get_by_text("There are no results yet")).to_be_visible()
     app_idle(page)

@@ -1,0 +1,115 @@
+"""`python -m backcare export` and `python -m backcare demo-data`: the store from a shell.
+
+Both open the store file themselves, so they cannot run while a BackCare
+server holds it; they then stop with one line that says so. Problems exit 1
+with that line on standard error; wrong arguments exit 2 (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+from itertools import islice
+from pathlib import Path
+from typing import TextIO
+
+from tqdm import tqdm
+
+from backcare.analytics import demo_data, insights
+from backcare.analytics.store.base import Selection, StoreError
+from backcare.analytics.store.duckdb_store import MAX_BATCH, DuckDBStore
+from backcare.assessment.engine import knowledge_base
+from backcare.settings import MIN_K, current
+
+EXIT_FAILED = 1
+#: From this many rows on, demo-data shows progress bars.
+PROGRESS_FROM = 2000
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive whole number")
+    return value
+
+
+def _k(text: str) -> int:
+    value = int(text)
+    if value < MIN_K:
+        raise argparse.ArgumentTypeError(f"k={value} is below the minimum of {MIN_K}")
+    return value
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Register `export` and `demo-data` on the main parser's sub-commands."""
+    export = commands.add_parser(
+        "export", help="write the k-safe aggregate views as CSV or Parquet files"
+    )
+    export.add_argument("--format", required=True, choices=insights.EXPORT_FORMATS)
+    export.add_argument(
+        "--out", required=True, type=Path, metavar="DIR", help="folder for one file per view"
+    )
+    export.add_argument("--store", type=Path, help="store file (default: BACKCARE_STORE)")
+    export.add_argument(
+        "--k", type=_k, help=f"minimum cell size (default: BACKCARE_K; at least {MIN_K})"
+    )
+    export.set_defaults(run=_export)
+
+    demo = commands.add_parser("demo-data", help="fill a store with synthetic records")
+    demo.add_argument("--rows", required=True, type=_positive, metavar="N")
+    demo.add_argument("--store", type=Path, help="store file (default: BACKCARE_STORE)")
+    demo.add_argument("--seed", type=int, help="random seed, for the same records every time")
+    demo.add_argument("--weeks", type=_positive, default=demo_data.DEFAULT_WEEKS)
+    demo.set_defaults(run=_demo)
+
+
+def _export(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    settings = current()
+    k = args.k or settings.k
+    try:
+        store = DuckDBStore(args.store or settings.store_path)
+    except StoreError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_FAILED
+    try:
+        report = insights.build(store, Selection(), k, insights.vocabulary(knowledge_base()))
+    finally:
+        store.close()
+    if report.withheld:
+        print(f"error: nothing to export: {report.withheld}", file=err)
+        return EXIT_FAILED
+    try:
+        written = insights.export(report, args.format, args.out)
+    except OSError as exc:
+        print(f"error: cannot write to {args.out}: {exc}", file=err)
+        return EXIT_FAILED
+    for path in written:
+        print(path, file=out)
+    return 0
+
+
+def _demo(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    path = args.store or current().store_path
+    show = args.rows >= PROGRESS_FROM
+    try:
+        store = DuckDBStore(path)
+    except StoreError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_FAILED
+    try:
+        records = demo_data.generate(args.rows, seed=args.seed, weeks=args.weeks)
+        with tqdm(
+            total=args.rows, desc="Scoring and saving", unit="rec", disable=not show, file=err
+        ) as bar:
+            chunk = list(islice(records, MAX_BATCH))
+            while chunk:
+                store.submit_many(chunk)
+                bar.update(len(chunk))
+                chunk = list(islice(records, MAX_BATCH))
+        total = len(store)
+    except StoreError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_FAILED
+    finally:
+        store.close()
+    print(f"added {args.rows} synthetic records to {path}; it now holds {total}", file=out)
+    return 0

@@ -1,0 +1,100 @@
+"""The end of the results: the person may share an anonymous record, seeing exactly what it holds.
+
+Nothing is shared unless the box is ticked and "Share" pressed; the thank-you
+appears only after the store has saved the record. To stop a second copy of
+the same assessment, the session remembers *which Assessment object* was
+shared — a weak reference, so nothing of it outlives the results, and nothing
+about it goes into the record.
+"""
+
+from __future__ import annotations
+
+import weakref
+from datetime import date
+
+import streamlit as st
+
+from backcare.analytics.record import AnonymousRecord, from_assessment
+from backcare.analytics.store.base import InvalidRecord, StoreError
+from backcare.analytics.store.registry import shared
+from backcare.assessment.engine import knowledge_base
+from backcare.assessment.result import Assessment
+from backcare.settings import current
+
+THANKS = "Thank you — your anonymous record is saved."
+_SHARED = "_shared_assessment"
+_ERROR = "_share_error"
+_TICKED = "share_consent"
+_OFFERED = "_share_offered_for"
+
+
+def _already_shared(result: Assessment) -> bool:
+    ref = st.session_state.get(_SHARED)
+    return ref is not None and ref() is result
+
+
+def _what_is_shared(record: AnonymousRecord) -> str:
+    kb = knowledge_base()
+    causes = ", ".join(kb.causes[c].title for c in record.top_causes) or "none"
+    signs = ", ".join(record.warning_signs) or "none"
+    lines = [
+        f"- **Week:** {record.week} (the week only, not the day or time)",
+        f"- **Age band:** {record.age_band}",
+        f"- **Activity:** {record.activity.replace('_', ' ')}",
+        f"- **Pain band:** {record.pain_band}",
+        f"- **Triage level:** {kb.levels[record.triage].title}",
+        f"- **Top possible causes:** {causes}",
+        f"- **Warning signs that applied:** {signs}",
+        f"- **Where:** {record.site_id} ({record.mode} use)",
+    ]
+    return "\n".join(lines)
+
+
+def _share(result: Assessment, record: AnonymousRecord) -> None:
+    """Button callback: remember first, then save, so a double click cannot save twice."""
+    if _already_shared(result) or not st.session_state.get(_TICKED):
+        return
+    st.session_state[_SHARED] = weakref.ref(result)
+    try:
+        shared(current().store_path).submit(record)
+    except (StoreError, InvalidRecord) as exc:
+        del st.session_state[_SHARED]
+        st.session_state[_ERROR] = str(exc)
+
+
+def offer(result: Assessment) -> None:
+    """Draw the sharing choice, or the thank-you once this assessment has been shared."""
+    settings = current()
+    st.subheader("Help improve care (optional)")
+    if _already_shared(result):
+        st.success(THANKS, icon=":material/volunteer_activism:")
+        return
+    record = from_assessment(result, site_id=settings.site_id, mode=settings.mode, day=date.today())
+    st.write(
+        "Clinics and researchers study which problems follow which activities. You can add "
+        "an anonymous record of this assessment to what they see. It holds only:"
+    )
+    st.markdown(_what_is_shared(record))
+    st.caption(
+        "Nothing else: no exact date or time, no other answers, no free text, no name and no "
+        "identifier of any kind, so the record cannot be traced back to you or to this visit. "
+        "Analysts only ever see counts of at least "
+        f"{settings.k} people together."
+    )
+    if settings.share_default:
+        st.caption("This clinic has ticked the box for you. Untick it if you prefer not to share.")
+    # Every assessment starts from the default: a tick never carries over to the next one.
+    offered = st.session_state.get(_OFFERED)
+    if _TICKED not in st.session_state or offered is None or offered() is not result:
+        st.session_state[_TICKED] = settings.share_default
+        st.session_state[_OFFERED] = weakref.ref(result)
+    ticked = st.checkbox("Share an anonymous record of this assessment", key=_TICKED)
+    st.button(
+        "Share",
+        icon=":material/share:",
+        disabled=not ticked,
+        on_click=_share,
+        args=(result, record),
+    )
+    if error := st.session_state.pop(_ERROR, None):
+        st.error(f"Your record could not be saved, so nothing was shared. {error}")

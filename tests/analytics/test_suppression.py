@@ -1,0 +1,179 @@
+"""Cell suppression on its own: small counts hidden, and no hidden one recoverable."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backcare.analytics.insights import label
+from backcare.analytics.suppression import (
+    HIDDEN,
+    SHOWN,
+    SMALL,
+    CannotProtect,
+    Grid,
+    Protected,
+    Signs,
+    protect,
+)
+from tests.analytics.kanon_attack import derivations
+
+
+def _views(grid: Grid, result: Protected, k: int) -> dict[str, pd.DataFrame]:
+    """The grid as the onlooker sees it, in the shape of the weekly views."""
+
+    def frame(columns, rows):
+        out = pd.DataFrame(rows, columns=[*columns, "value", "status"])
+        out["n"] = [
+            v if s == SHOWN else None for v, s in zip(out["value"], out["status"], strict=True)
+        ]
+        out["shown"] = [label(v, s, k) for v, s in zip(out["value"], out["status"], strict=True)]
+        return out.drop(columns=["value", "status"])
+
+    cells = [(r, c, grid.cell(r, c), result.cells[(r, c)]) for r in grid.rows for c in grid.cols]
+    rows = [(r, sum(grid.cell(r, c) for c in grid.cols), result.row_totals[r]) for r in grid.rows]
+    cols = [(c, sum(grid.cell(r, c) for r in grid.rows), result.col_totals[c]) for c in grid.cols]
+    return {
+        "weekly_triage": frame(("week", "triage"), cells),
+        "weekly_totals": frame(("week",), rows),
+        "triage_totals": frame(("triage",), cols),
+        "overall": frame((), [(sum(grid.counts.values()), result.total)]),
+    }
+
+
+def _grid(rows: list[list[int]]) -> Grid:
+    return Grid(
+        tuple(f"r{i}" for i in range(len(rows))),
+        tuple(f"c{j}" for j in range(len(rows[0]))),
+        {(f"r{i}", f"c{j}"): v for i, row in enumerate(rows) for j, v in enumerate(row)},
+    )
+
+
+def _leaks(grid: Grid, k: int) -> list[str]:
+    return derivations(_views(grid, protect([grid], k)[0], k), k, {}, (), ())
+
+
+def test_a_small_count_alone_in_its_row_gets_company():
+    grid = _grid([[3, 20], [15, 14], [12, 30]])
+    result = protect([grid], 5)[0]
+    assert result.cells[("r0", "c0")] == SMALL
+    hidden = [key for key, s in result.cells.items() if s == HIDDEN]
+    # Hiding one cell in the same row is not enough: row and column totals would give
+    # it back. A rectangle of four hidden cells is the least that protects it.
+    assert len(hidden) == 3
+    assert ("r0", "c1") in hidden
+    assert _leaks(grid, 5) == []
+
+
+def test_nothing_is_hidden_when_nothing_is_small():
+    result = protect([_grid([[12, 20], [15, 14]])], 11)[0]
+    assert set(result.cells.values()) == {SHOWN}
+    assert set(result.row_totals.values()) | set(result.col_totals.values()) == {SHOWN}
+
+
+def test_zeros_are_shown_and_never_used_as_cover():
+    result = protect([_grid([[0, 3, 40], [0, 30, 25]])], 5)[0]
+    assert result.cells[("r0", "c0")] == SHOWN and result.cells[("r1", "c0")] == SHOWN
+
+
+def test_ones_under_a_small_total_are_not_known_ones():
+    """Four weeks with one emergency each under an emergency total of "<5": were zeros shown
+    as 0, the four "<5" could only be ones. In a line with a small total zeros read "<5" too."""
+    grid = _grid([[1, 20], [1, 30], [0, 25], [1, 22], [1, 40]])
+    result = protect([grid], 5)[0]
+    assert result.col_totals["c0"] == SMALL
+    assert {result.cells[(f"r{i}", "c0")] for i in range(5)} == {SMALL}  # the 0 as well
+    views = _views(grid, result, 5)
+    assert views["weekly_triage"].set_index(["week", "triage"])["shown"][("r2", "c0")] == "<5"
+    assert derivations(views, 5, {}, (), ()) == []
+
+
+def test_a_total_below_k_cannot_be_protected():
+    with pytest.raises(CannotProtect):
+        protect([_grid([[1, 2], [3, 3]])], 11)
+
+
+def test_small_totals_are_small_too():
+    result = protect([_grid([[2, 1], [30, 40]])], 5)[0]
+    assert result.row_totals["r0"] == SMALL
+    assert _leaks(_grid([[2, 1], [30, 40]]), 5) == []
+
+
+def test_linked_grids_must_share_their_grand_total():
+    with pytest.raises(ValueError, match="share one grand total"):
+        protect([_grid([[10, 10]]), _grid([[10, 11]])], 5)
+
+
+def _signed_views(grid: Grid, result: Protected, signs: Signs, k: int) -> dict:
+    views = _views(grid, result, k)
+    rows = [(sign, value, result.signs[sign]) for members in signs.members.values()
+            for sign, value in members]  # fmt: skip
+    views["warning_signs"] = pd.DataFrame(
+        {
+            "sign": [r[0] for r in rows],
+            "n": [v if st_ == SHOWN else None for _, v, st_ in rows],
+            "shown": [label(v, st_, k) for _, v, st_ in rows],
+        }
+    )
+    return views
+
+
+def test_signs_that_account_for_a_whole_level_are_protected_with_it():
+    """2 self-care and 5 emergency with one sign: shown, the sign's 5 bounds the total."""
+    grid = Grid(("w",), ("emergency", "self_care"), {("w", "emergency"): 5, ("w", "self_care"): 2})
+    signs = Signs({"emergency": [("a", 5), ("b", 0)], "self_care": []}, ("emergency",))
+    result = protect([grid], 5, signs)[0]
+    assert result.cells[("w", "self_care")] == SMALL
+    assert result.signs == {"a": HIDDEN, "b": SHOWN}
+    levels = {"a": "emergency", "b": "emergency"}
+    order = ("emergency", "self_care")
+    views = _signed_views(grid, result, signs, 5)
+    assert derivations(views, 5, levels, ("emergency",), order) == []
+    # Had the sign been shown, the onlooker would have had it.
+    exposed = Protected(result.cells, result.row_totals, result.col_totals, result.total,
+                        {"a": SHOWN, "b": SHOWN})  # fmt: skip
+    leaks = derivations(_signed_views(grid, exposed, signs, 5), 5, levels, ("emergency",), order)
+    assert any("'self_care') = 2" in leak for leak in leaks)
+
+
+def test_two_small_signs_that_make_up_a_level_hide_its_total():
+    grid = Grid(("w",), ("emergency", "self_care"), {("w", "emergency"): 8, ("w", "self_care"): 30})
+    signs = Signs({"emergency": [("a", 4), ("b", 4)], "self_care": []}, ("emergency",))
+    result = protect([grid], 5, signs)[0]
+    assert result.signs == {"a": SMALL, "b": SMALL}
+    assert result.col_totals["emergency"] == HIDDEN
+    views = _signed_views(grid, result, signs, 5)
+    levels = {"a": "emergency", "b": "emergency"}
+    assert derivations(views, 5, levels, ("emergency",), ("emergency", "self_care")) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    k=st.integers(min_value=5, max_value=11),
+    rows=st.integers(min_value=1, max_value=4),
+    cols=st.integers(min_value=1, max_value=4),
+    data=st.data(),
+)
+def test_no_small_count_can_be_worked_out_from_any_protected_grid(k, rows, cols, data):
+    values = data.draw(
+        st.lists(
+            st.lists(
+                st.one_of(st.just(0), st.integers(1, k - 1), st.integers(k, 3 * k)),
+                min_size=cols,
+                max_size=cols,
+            ),
+            min_size=rows,
+            max_size=rows,
+        )
+    )
+    grid = _grid(values)
+    try:
+        result = protect([grid], k)[0]
+    except CannotProtect:
+        return  # nothing is shown at all
+    assert all(s == SMALL for key, s in result.cells.items() if 0 < grid.cell(*key) < k), (
+        "every small count starts hidden"
+    )
+    assert derivations(_views(grid, result, k), k, {}, (), ()) == []

@@ -1,0 +1,77 @@
+"""Importing diary files: every bad file is refused whole, with each problem named by row."""
+
+from __future__ import annotations
+
+import pytest
+
+from backcare.assessment.engine import knowledge_base
+from backcare.diary import changes, files
+from backcare.diary.entries import _ID, MAX_PROBLEMS, DiaryError, Vocabulary, make_entry
+from tests.diary.diary_malformed import DAY, HEADER, MALFORMED, Bad
+
+VOCAB = Vocabulary.from_kb(knowledge_base())
+
+
+def test_there_are_at_least_fifteen_kinds_of_bad_file():
+    assert len(MALFORMED) >= 15
+    assert len({case.name for case in MALFORMED}) == len(MALFORMED)
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=lambda case: case.name)
+def test_a_bad_file_is_refused_with_a_clear_message(case: Bad):
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(case.data, case.filename, VOCAB)
+    found = caught.value.problems
+    assert any(case.message in problem for problem in found), found
+    # Each message is one short line a person can read, even for a 20 MB file.
+    assert all("\n" not in p and len(p) < 300 for p in found), found
+
+
+def test_every_bad_row_is_listed_and_good_rows_do_not_hide_them():
+    text = (
+        HEADER
+        + f",{DAY},3,running,,fine\r\n"
+        + f",{DAY},11,running,,\r\n"
+        + "\r\n"  # a blank line still counts as a row, as a spreadsheet shows it
+        + ",2024-13-01,2,yoga,,\r\n"
+    )
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(text.encode(), "d.csv", VOCAB)
+    assert caught.value.problems == (
+        "row 3: pain 11 is outside 0–10",
+        "row 5: date '2024-13-01' is not a real date",
+        "row 5: activity 'yoga' is not one of: stretching, running, strength_training, "
+        "other_exercise, rest_day",
+    )
+
+
+def test_a_flood_of_problems_is_cut_short_with_a_count():
+    text = HEADER + "".join(f",{DAY},99,running,,\r\n" for _ in range(80))
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(text.encode(), "d.csv", VOCAB)
+    found = caught.value.problems
+    assert len(found) == MAX_PROBLEMS + 1
+    assert found[-1] == "… and 30 more problems"
+
+
+def test_a_hand_made_csv_is_read_with_headers_in_any_order_and_empty_ids_filled():
+    text = "\ufeffNote,Date,Pain,Activity,Comfort_Actions,ID\r\n'=ok,2024-05-01,3,rest_day,,\r\n"
+    (made,) = files.read_file(text.encode(), "hand made.csv", VOCAB)
+    assert (made.note, made.activity, made.pain) == ("=ok", "rest_day", 3)
+    assert _ID.fullmatch(made.id)
+
+
+def test_a_csv_or_txt_name_means_csv_whatever_the_content():
+    book = changes.replace_with(
+        [make_entry(VOCAB, day=DAY, pain=2, activity="stretching", entry_id="x1")]
+    )
+    with pytest.raises(DiaryError, match="row 1: expected the columns"):
+        files.read_file(files.json_bytes(book), "diary.txt", VOCAB)
+
+
+def test_json_without_a_recognisable_name_is_sniffed():
+    book = changes.replace_with(
+        [make_entry(VOCAB, day=DAY, pain=2, activity="stretching", entry_id="x1")]
+    )
+    assert files.read_file(files.json_bytes(book), "download", VOCAB) == book
+    assert files.read_file(files.csv_bytes(book), "download", VOCAB) == book

@@ -1,0 +1,215 @@
+"""The Insights page through AppTest: the password gate, the figures, filters and the console."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from backcare import settings
+from backcare.analytics import access, demo_data
+from backcare.analytics.store.duckdb_store import DuckDBStore
+from backcare.analytics.store.registry import close_shared
+from tests.analytics.test_store import HOLDER
+from tests.ui.app_under_test import APP, page
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = page("insights")
+PASSWORD = "correct horse battery staple"
+ROWS = 600
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 50.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("insights") / "store.duckdb"
+    store = DuckDBStore(path)
+    store.submit_many(demo_data.generate(ROWS, seed=11))
+    store.close()
+    return path
+
+
+@pytest.fixture
+def server(monkeypatch, store_file):
+    """Environment for one test; `server(...)` may change it before the app starts."""
+
+    def configure(**env: str) -> None:
+        for name in ("BACKCARE_ANALYST_PASSWORD", "BACKCARE_MODE", "BACKCARE_SHARE_DEFAULT"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("BACKCARE_STORE", str(store_file))
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        settings.current.cache_clear()
+
+    clock = Clock()
+    monkeypatch.setattr(access, "analysts", access.Throttle(clock=clock))
+    configure(BACKCARE_ANALYST_PASSWORD=PASSWORD)
+    configure.clock = clock
+    yield configure
+    close_shared()
+    settings.current.cache_clear()
+
+
+def _open(secrets: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets.update(secrets or {})
+    at.run()
+    at.switch_page(page("insights")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _sign_in(at: AppTest, password: str) -> AppTest:
+    field = next(t for t in at.text_input if t.label == "Analyst password")
+    field.input(password)
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in (*at.markdown, *at.caption, *at.title)]
+    parts += [a.value for a in (*at.error, *at.warning, *at.info, *at.success)]
+    return "\n".join(parts)
+
+
+def test_without_a_password_insights_are_switched_off(server):
+    server()
+    at = _open()
+    assert "switched off" in at.info[0].value
+    assert not at.text_input and not _charts(at)
+
+
+def test_a_wrong_password_is_refused_and_shows_nothing(server):
+    at = _sign_in(_open(), "correct horse battery")
+    assert at.error[0].value == "That password was not accepted."
+    assert not _charts(at) and not at.metric
+    assert "After 3 wrong passwords" in _texts(at)
+
+
+def test_the_right_password_shows_the_five_charts_and_the_total(server):
+    at = _sign_in(_open(), PASSWORD)
+    assert at.metric[0].value == f"{ROWS:,}"
+    specs = _charts(at)
+    titles = [spec.get("title") for spec in specs]
+    assert titles == [
+        "Assessments per week",
+        "Triage level per week",
+        "Top possible causes by activity",
+        "Pain band by age band",
+        "Warning-sign frequency",
+    ]
+    k = settings.current().k
+    for spec in specs:
+        for rows in spec.get("datasets", {}).values():
+            for row in rows:
+                assert row["n"] is None or row["n"] == 0 or row["n"] >= k, row
+
+
+def test_the_password_may_come_from_streamlit_secrets(server):
+    server()  # no environment variable
+    at = _sign_in(
+        _open(secrets={"analyst_password": "from the secrets file"}), "from the secrets file"
+    )
+    assert at.metric and len(_charts(at)) == 5
+
+
+def test_wrong_passwords_make_everyone_wait_longer(server):
+    at = _open()
+    for _ in range(3):
+        _sign_in(at, "guess")
+        assert at.error[0].value == "That password was not accepted."
+    _sign_in(at, "guess")
+    assert "Wait 2 s before the next try" in at.error[0].value
+    # A fresh session gets no fresh tries, and even the right password waits.
+    other = _sign_in(_open(), PASSWORD)
+    assert "next try is possible in 2 s" in other.warning[0].value
+    assert not other.metric
+    server.clock.now += 2
+    assert _sign_in(other, PASSWORD).metric
+
+
+def test_filters_narrow_the_figures(server):
+    at = _sign_in(_open(), PASSWORD)
+    everyone = at.metric[0].value
+    weeks = at.select_slider[0]
+    assert weeks.label == "Weeks"
+    options = weeks.options
+    weeks.set_range(options[2], options[-3]).run()
+    fewer = at.metric[0].value
+    assert int(fewer.replace(",", "")) < int(everyone.replace(",", ""))
+    weeks = at.select_slider[0]
+    weeks.set_range(options[0], options[-1]).run()
+    assert at.metric[0].value == everyone
+    next(s for s in at.selectbox if s.label == "Activity").set_value("running").run()
+    running = at.metric[0].value
+    assert running != everyone
+    assert int(running.replace(",", "")) < int(everyone.replace(",", ""))
+    next(s for s in at.selectbox if s.label == "Age band").set_value("100-109").run()
+    assert "No assessments match" in at.warning[0].value or "Fewer than" in at.warning[0].value
+    assert not _charts(at)
+
+
+def test_the_console_runs_a_select_and_refuses_the_rest(server):
+    at = _sign_in(_open(), PASSWORD)
+    query = next(t for t in at.text_area if t.label == "Query")
+    query.input("SELECT * FROM records").run()
+    next(b for b in at.button if b.label == "Run query").click().run()
+    assert "individual records is never available" in at.error[0].value
+    query = next(t for t in at.text_area if t.label == "Query")
+    query.input("SELECT triage, n, shown FROM triage_totals ORDER BY triage").run()
+    next(b for b in at.button if b.label == "Run query").click().run()
+    assert not at.error
+    result = at.dataframe[-1].value
+    assert list(result.columns) == ["triage", "n", "shown"] and len(result) == 4
+    assert at.get("download_button")
+
+
+def test_signing_out_asks_for_the_password_again(server):
+    at = _sign_in(_open(), PASSWORD)
+    next(b for b in at.sidebar.button if b.label == "Sign out of Insights").click().run()
+    assert any(t.label == "Analyst password" for t in at.text_input)
+    assert not at.metric
+
+
+def test_a_kiosk_has_no_insights_page_and_refuses_a_direct_run(server):
+    server(BACKCARE_MODE="kiosk", BACKCARE_ANALYST_PASSWORD=PASSWORD)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(page("insights"))
+    direct = AppTest.from_file(PAGE, default_timeout=60)
+    direct.run()
+    assert direct.error[0].value == "Insights are not available on a kiosk."
+    assert not direct.text_input and not direct.get("download_button")
+
+
+def test_a_store_held_by_another_process_is_named_on_the_page(server, tmp_path):
+    held = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(held)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    try:
+        assert holder.stdout.readline().strip() == b"holding"
+        server(BACKCARE_ANALYST_PASSWORD=PASSWORD, BACKCARE_STORE=str(held))
+        at = _sign_in(_open(), PASSWORD)
+        assert f"The store {held} is in use by process {holder.pid}" in at.error[0].value
+        assert not _charts(at)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)

@@ -1,0 +1,149 @@
+"""Each page through Streamlit's AppTest: fill, submit, read the results as a person would."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.ui.app_under_test import APP, page
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _by_label(widgets, label: str):
+    return next(w for w in widgets if w.label == label)
+
+
+def _press(at: AppTest, label: str) -> None:
+    _by_label(at.button, label).click().run()
+    assert not at.exception, at.exception
+
+
+def _fill_pain_step(at: AppTest, *, age: int = 38) -> None:
+    _by_label(at.radio, "What were you doing when the pain began?").set_value("running")
+    _by_label(at.radio, "When did the pain start?").set_value("right_after")
+    _by_label(at.number_input, "How old are you?").set_value(age)
+    _by_label(at.button_group, "How bad is the pain right now?").set_value(4)
+    _by_label(at.button_group, "Where does it hurt?").set_value(["lower_back"])
+    _by_label(at.button_group, "What does the pain feel like?").set_value(
+        ["dull_ache", "stiffness"]
+    )
+
+
+def _tick(at: AppTest, label: str) -> None:
+    _by_label(at.checkbox, label).check()
+
+
+def _complete(at: AppTest, warning: str | None = None) -> None:
+    _fill_pain_step(at)
+    _press(at, "Next")
+    _by_label(at.radio, "Did you warm up before you started?").set_value("no")
+    _press(at, "Next")
+    _tick(at, "I run in worn-out shoes or shoes with little cushioning or arch support")
+    _tick(at, "I mostly run on hard surfaces or downhill")
+    _press(at, "Next")
+    if warning:
+        _tick(at, warning)
+    _press(at, "See my results")
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in (*at.markdown, *at.title, *at.header, *at.subheader, *at.caption)]
+    parts += [a.value for a in (*at.error, *at.warning, *at.info, *at.success)]
+    return "\n".join(parts)
+
+
+def test_the_questionnaire_opens_on_step_one_with_progress(app):
+    assert app.title[0].value == "Check your back pain"
+    assert "Step 1 of 4" in app.get("progress")[0].proto.text
+    assert [b.label for b in app.button] == ["Back", "Next"]
+    assert app.button[0].disabled
+
+
+def test_answers_survive_moving_back_and_forth(app):
+    _fill_pain_step(app, age=52)
+    _press(app, "Next")
+    _tick(app, "I lifted heavy weights")
+    _press(app, "Next")
+    _press(app, "Back")
+    assert _by_label(app.checkbox, "I lifted heavy weights").value is True
+    _press(app, "Back")
+    assert _by_label(app.number_input, "How old are you?").value == 52
+    assert _by_label(app.radio, "What were you doing when the pain began?").value == "running"
+    assert app.session_state["answers"]["heavy_lifting"] is True
+    assert app.session_state["answers"]["pain_now"] == 4
+
+
+def test_questions_left_alone_are_not_answered(app):
+    _press(app, "Next")
+    answers = app.session_state["answers"]
+    assert "days_since_onset" not in answers and "pain_now" not in answers
+
+
+def test_warning_signs_are_one_checklist_on_the_last_step(app):
+    for _ in range(3):
+        _press(app, "Next")
+    assert "Step 4 of 4: Warning signs" in app.get("progress")[0].proto.text
+    labels = [c.label for c in app.checkbox]
+    assert len(labels) == 17
+    assert "Chest pain as well as the back pain" in labels
+    assert [b.label for b in app.button] == ["Back", "See my results"]
+
+
+def test_a_runner_without_warning_signs_gets_self_care_and_running_advice(app):
+    _complete(app)
+    assert app.title[0].value == "Your results"
+    assert app.success[0].value.startswith("**Look after it yourself for now**")
+    subheaders = [s.value for s in app.subheader]
+    assert any("Impact from running" in s for s in subheaders[:3]), subheaders
+    text = _text(app)
+    assert "Because you said:" in text
+    assert [h.value for h in app.header] == [
+        "Possible explanations",
+        "What may ease it now",
+        "Preventing it next time",
+    ]
+    assert "not a diagnosis" in text
+    bars = app.get("progress")
+    assert bars and "fit with your answers" in bars[0].proto.text
+
+
+def test_an_emergency_sign_puts_the_emergency_banner_first(app):
+    _complete(app, warning="Chest pain as well as the back pain")
+    banner = app.error[0].value
+    assert banner.startswith("**Get emergency help now**")
+    assert "999" in banner
+    assert "Chest pain together with back pain" in banner
+    # One alert, first; the details wait in a folded section, with a reminder after them.
+    assert len(app.error) == 1
+    assert "Remember: get emergency help now" in _text(app)
+    assert app.expander[0].label == "Possible explanations and what may help"
+    assert not app.success
+
+
+def test_start_again_clears_every_answer(app):
+    _complete(app)
+    _press(app, "Start again")
+    assert app.title[0].value == "Check your back pain"
+    assert "answers" not in app.session_state or not app.session_state["answers"]
+    assert _by_label(app.number_input, "How old are you?").value is None
+    assert _by_label(app.radio, "What were you doing when the pain began?").value is None
+
+
+def test_results_without_an_assessment_point_back_to_the_questionnaire(app):
+    app.switch_page(page("results")).run()
+    assert "no results yet" in app.info[0].value
+
+
+def test_about_names_every_source(app, kb):
+    app.switch_page(page("about")).run()
+    text = _text(app)
+    for source in kb.sources.values():
+        assert source.title in text
+    assert "does not diagnose" in text
