@@ -1,31 +1,31 @@
-"""BackCare: the entry point that `streamlit run app.py` starts; it only routes."""
+"""BackCare's server: `streamlit run app.py` serves the app defined here.
+
+Streamlit runs backcare/ui/router.py for every page view. That script lives
+away from `pages/` on purpose: for a script with a `pages/` folder beside it,
+Streamlit 1.67 keeps a legacy rule that, until the process's first
+`st.navigation` call, runs a requested page file directly and shows a menu of
+every file in the folder. Away from it, every run goes through the router from
+the very first request, in both modes.
+
+Before serving, the settings are read and the knowledge base is loaded and
+checked, so a mistake in data/ or in a BACKCARE_* variable stops the server at
+start with one line naming it, not a visitor's page later.
+"""
 
 from pathlib import Path
 
 import streamlit as st
 
-from backcare.settings import current
-from pages import _kiosk as kiosk
+from backcare.assessment.engine import knowledge_base
+from backcare.assessment.knowledge import KnowledgeError
+from backcare.settings import SettingsError, current
 
-STYLES = Path(__file__).resolve().parent / "styles"
-# A local favicon: a Material or emoji page icon would be fetched from Google's servers.
-st.set_page_config(page_title="BackCare", page_icon=str(STYLES / "favicon.png"), layout="centered")
-# Contrast fixes for Streamlit's own styles, in every mode.
-st.html(STYLES / "accessible.css")
+ROUTER = Path(__file__).resolve().parent / "backcare" / "ui" / "router.py"
 
-if current().kiosk:
-    # The server's setting, never the URL: no menu, no diary, no insights, idle wipe.
-    page = kiosk.navigation()
-else:
-    page = st.navigation(
-        [
-            st.Page(
-                "pages/assessment.py", title="Assessment", icon=":material/edit_note:", default=True
-            ),
-            st.Page("pages/results.py", title="Results", icon=":material/list_alt:"),
-            st.Page("pages/diary.py", title="Pain diary", icon=":material/timeline:"),
-            st.Page("pages/about.py", title="About", icon=":material/info:"),
-            st.Page("pages/insights.py", title="Insights", icon=":material/insights:"),
-        ]
-    )
-page.run()
+try:
+    current()
+    knowledge_base()
+except (SettingsError, KnowledgeError) as problem:
+    raise SystemExit(f"BackCare cannot start: {problem}") from None
+
+app = st.App(ROUTER)

@@ -1,0 +1,44 @@
+"""Which pages a visitor may reach, decided by the server's mode, never by the URL.
+
+Personal mode lists its pages in the sidebar. A kiosk has no menu at all: its
+pages are reached through buttons, and its shell (styles, idle watch) wraps
+every page (see backcare/ui/kiosk.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from backcare.settings import current
+from backcare.ui import kiosk, page_files
+
+STYLES = Path(__file__).resolve().parents[2] / "styles"
+
+
+def route() -> StreamlitPage:
+    """Set up the page and return the one to run, from the pages this mode allows."""
+    # A local favicon: a Material or emoji page icon would be fetched from Google's servers.
+    st.set_page_config(
+        page_title="BackCare", page_icon=str(STYLES / "favicon.png"), layout="centered"
+    )
+    # Contrast fixes for Streamlit's own styles, in every mode.
+    st.html(STYLES / "accessible.css")
+    if current().kiosk:
+        return kiosk.navigation()
+    return st.navigation(
+        [
+            st.Page(
+                page_files.ASSESSMENT,
+                title="Assessment",
+                icon=":material/edit_note:",
+                default=True,
+            ),
+            st.Page(page_files.RESULTS, title="Results", icon=":material/list_alt:"),
+            st.Page(page_files.DIARY, title="Pain diary", icon=":material/timeline:"),
+            st.Page(page_files.ABOUT, title="About", icon=":material/info:"),
+            st.Page(page_files.INSIGHTS, title="Insights", icon=":material/insights:"),
+        ]
+    )
