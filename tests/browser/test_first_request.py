@@ -21,6 +21,8 @@ from tests.live_server import serve
 ROOT = Path(__file__).resolve().parents[2]
 URLS = ("/", "/results", "/diary", "/insights", "/welcome")
 WATCH_S, EVERY_S = 5.0, 0.05
+#: On a busy machine a page may take longer to load: watch on until each has (at most this).
+LOAD_LIMIT_S = 30.0
 #: Every page title the app itself may show in personal mode's menu.
 PERSONAL_MENU = {"Assessment", "Results", "Pain diary", "About", "Insights"}
 #: What a menu of files would say: the name of every Python file a visitor could be shown.
@@ -41,14 +43,17 @@ _LOOK = """() => ({
 
 
 def _watch(pages: dict[str, Page]) -> dict[str, list[dict]]:
-    """Everything each page showed, polled together for WATCH_S seconds."""
+    """Everything each page showed, polled together for WATCH_S seconds and until each loaded."""
     seen: dict[str, list[dict]] = {url: [] for url in pages}
-    end = time.monotonic() + WATCH_S
-    while time.monotonic() < end:
+    start = time.monotonic()
+    while True:
         for url, page in pages.items():
             seen[url].append(page.evaluate(_LOOK))
+        elapsed = time.monotonic() - start
+        loaded = all(looks[-1]["title"] == "BackCare" for looks in seen.values())
+        if elapsed >= LOAD_LIMIT_S or (elapsed >= WATCH_S and loaded):
+            return seen
         time.sleep(EVERY_S)
-    return seen
 
 
 def _file_names_in(text: str) -> set[str]:
@@ -72,7 +77,7 @@ def test_no_menu_or_file_name_on_a_fresh_servers_first_request(
         seen = _watch(pages)
 
     for url, looks in seen.items():
-        assert len(looks) > 20, f"{url}: too few looks to say anything"
+        assert len(looks) >= 10, f"{url}: too few looks to say anything"
         titles = {look["title"] for look in looks}
         assert not {t for t in titles if _file_names_in(t)}, f"{url}: the tab showed {titles}"
         links = {text for look in looks for text in look["links"]}
