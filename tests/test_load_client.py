@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from streamlit.proto.Delta_pb2 import Delta
 from streamlit.proto.NumberInput_pb2 import NumberInput
 
 from benchmarks.load.person import Habits, Person, banner_title
-from benchmarks.load.protocol import NotLoopback, require_loopback
+from benchmarks.load.protocol import Connection, NotLoopback, ProtocolError, require_loopback
 from benchmarks.load.runner import (
     LoadError,
     LoadSettings,
@@ -225,10 +226,16 @@ def test_server_processes_are_found_by_port_and_their_cpu_read():
 # ---- live servers ----------------------------------------------------------------------------
 
 
-def test_every_widget_kind_reaches_the_server_as_the_person_chose_it(tmp_path: Path):
+@pytest.fixture(scope="module")
+def form_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("form_app") / "server.log"
+    with serve(log, script="tests/load_form_app.py") as server:
+        yield server.url
+
+
+def test_every_widget_kind_reaches_the_server_as_the_person_chose_it(form_app: str):
     person = Person(5, Habits(flag_share=0.0))
-    with serve(tmp_path / "server.log", script="tests/load_form_app.py") as server:
-        visit = asyncio.run(person.visit(server.url))
+    visit = asyncio.run(person.visit(form_app))
     assert visit.error is None, visit.error
     assert visit.triage == "success: All done"
     assert visit.reruns == 3  # load, Next, See my results
@@ -246,6 +253,17 @@ def test_every_widget_kind_reaches_the_server_as_the_person_chose_it(tmp_path: P
     # The warning step was recognised by its title: nothing alarming was reported.
     assert (received["Do you have a fever?"], received["Numbness in both legs"]) == ("No", False)
     assert received["Any of these?"] == []
+
+
+def test_a_tab_keeps_the_servers_cookies_and_a_missing_file_is_an_error(form_app: str):
+    async def tab() -> dict[str, str]:
+        async with Connection(form_app) as connection:
+            with pytest.raises(ProtocolError, match="404"):
+                await connection.get("/media/not-on-this-server.png")
+            return connection.cookies
+
+    # The XSRF cookie goes back on the WebSocket; behind a proxy, its affinity cookie too.
+    assert "_streamlit_xsrf" in asyncio.run(tab())
 
 
 def test_two_people_complete_backcare_assessments_without_protocol_errors(tmp_path: Path):

@@ -27,22 +27,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--url", default="http://127.0.0.1:8501", help="loopback only")
     p.add_argument("--users", type=int, default=10, help="virtual people at once")
     p.add_argument("--seconds", type=float, default=30.0, help="how long new visits start")
-    p.add_argument(
-        "--wait",
-        type=float,
-        nargs=2,
-        default=(1.0, 3.0),
-        metavar=("MIN", "MAX"),
-        help="seconds between one person's visits",
-    )
-    p.add_argument(
-        "--think",
-        type=float,
-        nargs=2,
-        default=(0.0, 0.0),
-        metavar=("MIN", "MAX"),
-        help="seconds between the steps of one visit",
-    )
+    for name, default, meaning in (
+        ("--wait", (1.0, 3.0), "seconds between one person's visits"),
+        ("--think", (0.0, 0.0), "seconds between the steps of one visit"),
+    ):
+        p.add_argument(
+            name, type=float, nargs=2, default=default, metavar=("MIN", "MAX"), help=meaning
+        )
     p.add_argument(
         "--share-rate",
         type=float,

@@ -23,12 +23,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import http.cookiejar
 import ipaddress
 import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -116,8 +114,8 @@ class Connection:
         #: The favicon's server-relative URL once a page config named one.
         self.favicon: str | None = None
         self.http_requests = 0
-        self._cookies = http.cookiejar.CookieJar()
-        self._http = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self._cookies))
+        #: Cookies the server (or a proxy in front of it) set, sent back as a browser would.
+        self.cookies: dict[str, str] = {}
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task | None = None
         self._pending: _Pending | None = None
@@ -133,7 +131,7 @@ class Connection:
         """Load the page over HTTP as a browser does, then open the stream."""
         for path in HTTP_BEFORE_STREAM:
             await self.get(path)
-        cookies = {cookie.name: cookie.value for cookie in self._cookies}
+        cookies = self.cookies
         parts = urlsplit(self.base_url)
         stream_url = parts._replace(scheme="wss" if parts.scheme == "https" else "ws").geturl()
         try:
@@ -160,17 +158,48 @@ class Connection:
         self._reader = asyncio.create_task(self._read())
 
     async def get(self, path: str) -> bytes:
-        """One HTTP GET with this tab's cookies; a status other than 200 is a protocol error."""
+        """One HTTP GET with this tab's cookies; returns the raw body, keeps the cookies set.
+
+        Plain asyncio streams rather than a thread per request, so hundreds of
+        people can load pages at once; a status other than 200 is a protocol error.
+        """
         self.http_requests += 1
-
-        def fetch() -> bytes:
-            with self._http.open(self.base_url + path, timeout=self.timeout) as response:
-                return response.read()
-
+        parts = urlsplit(self.base_url)
+        secure = parts.scheme == "https"
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n"
+            "Accept-Encoding: gzip\r\nUser-Agent: backcare-load\r\n"
+            + (f"Cookie: {cookie}\r\n" if cookie else "")
+            + "\r\n"
+        )
         try:
-            return await asyncio.to_thread(fetch)
-        except (urllib.error.URLError, OSError) as exc:
-            raise ProtocolError(f"GET {path} failed: {exc}") from exc
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(
+                    parts.hostname,
+                    parts.port or (443 if secure else 80),
+                    ssl=ssl.create_default_context() if secure else None,
+                ),
+                self.timeout,
+            )
+            try:
+                writer.write(request.encode("latin-1"))
+                await writer.drain()
+                raw = await asyncio.wait_for(reader.read(), self.timeout)
+            finally:
+                writer.close()
+        except (OSError, TimeoutError) as exc:
+            raise ProtocolError(f"GET {path} failed: {exc!r}") from exc
+        head, _, body = raw.partition(b"\r\n\r\n")
+        status, *headers = head.decode("latin-1").split("\r\n")
+        if status.split(" ")[1:2] != ["200"]:
+            raise ProtocolError(f"GET {path} answered {status!r}")
+        for line in headers:
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "set-cookie":
+                key, _, rest = value.strip().partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        return body
 
     async def close(self) -> None:
         for task in self._auto_reruns.values():

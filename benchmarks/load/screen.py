@@ -73,6 +73,13 @@ def alert_format(element: Element) -> str:
     return Alert.Format.Name(element.alert.format).lower()
 
 
+def _chosen(proto: Any, options: tuple[str, ...]) -> list[str]:
+    """The options picked in a several-options widget: as the server set them, else defaults."""
+    if proto.set_value:
+        return list(proto.raw_values)
+    return [options[i] for i in proto.default if i < len(options)]
+
+
 def _widget(path: Path, element: Element) -> Widget | None:
     kind = element.WhichOneof("type")
     if kind in ("radio", "selectbox"):
@@ -90,11 +97,7 @@ def _widget(path: Path, element: Element) -> Widget | None:
     if kind == "button_group":
         group = element.button_group
         options = tuple(option.content for option in group.options)
-        chosen = (
-            list(group.raw_values)
-            if group.set_value
-            else [options[i] for i in group.default if i < len(options)]
-        )
+        chosen = _chosen(group, options)
         multi = group.click_mode == ButtonGroup.MULTI_SELECT
         value: Any = chosen if multi else (chosen[0] if chosen else None)
         return Widget(
@@ -104,13 +107,9 @@ def _widget(path: Path, element: Element) -> Widget | None:
     if kind == "multiselect":
         select = element.multiselect
         options = tuple(select.options)
-        chosen = (
-            list(select.raw_values)
-            if select.set_value
-            else [options[i] for i in select.default if i < len(options)]
-        )
         return Widget(
-            select.id, "multi", select.label, select.form_id, path, options, chosen,
+            select.id, "multi", select.label, select.form_id, path, options,
+            _chosen(select, options),
             disabled=select.disabled,
         )  # fmt: skip
     if kind == "number_input":
