@@ -2,9 +2,11 @@
 
 The results page shows, as JSON, the values the server received for every
 question, keyed by label, so a test can check what the virtual person sent.
+With LOAD_FORM_APP_FAIL set, the second step raises, as a broken page would.
 """
 
 import json
+import os
 
 import streamlit as st
 
@@ -35,6 +37,9 @@ if step >= len(STEPS):
     st.success("**All done**\n\nThese are the answers the server received.")
     st.code(json.dumps(st.session_state.get("seen", {}), sort_keys=True), language="json")
     st.stop()
+
+if step == 1 and os.environ.get("LOAD_FORM_APP_FAIL"):
+    raise RuntimeError("this step is broken on purpose")
 
 st.title("A short form")
 st.progress((step + 1) / len(STEPS), text=f"Step {step + 1} of {len(STEPS)}")

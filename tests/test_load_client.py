@@ -266,6 +266,22 @@ def test_a_tab_keeps_the_servers_cookies_and_a_missing_file_is_an_error(form_app
     assert "_streamlit_xsrf" in asyncio.run(tab())
 
 
+def test_an_exception_in_the_app_ends_the_visit_as_an_app_error(tmp_path: Path):
+    env = {"LOAD_FORM_APP_FAIL": "1"}
+    with serve(tmp_path / "server.log", env, script="tests/load_form_app.py") as server:
+        visit = asyncio.run(Person(1).visit(server.url))
+    # The project hides error details from visitors, so the report names only the kind.
+    assert visit.error_kind == "app" and "exception" in visit.error
+    assert not visit.completed and visit.triage is None
+
+
+def test_a_page_with_nothing_to_answer_or_press_is_reported_stuck(tmp_path: Path):
+    with serve(tmp_path / "server.log", script="benchmarks/hello_page.py") as server:
+        settings = LoadSettings(server.url, users=1, seconds=1, warmup=False)
+        report = asyncio.run(run_load(settings))
+    assert report.completed == 0 and report.errors.get("stuck", 0) >= 1
+
+
 def test_two_people_complete_backcare_assessments_without_protocol_errors(tmp_path: Path):
     settings = {"BACKCARE_STORE": str(tmp_path / "store.duckdb")}
     with serve(tmp_path / "server.log", settings) as server:

@@ -20,12 +20,15 @@ import math
 import random
 import re
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from streamlit.proto.Element_pb2 import Element
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from benchmarks.load.protocol import Connection, ProtocolError, Run
+from benchmarks.load.protocol import Connection, ProtocolError, Run, Watch
 from benchmarks.load.screen import Screen, Widget, alert_format
 
 
@@ -50,7 +53,7 @@ class Habits:
     think: tuple[float, float] = (0.0, 0.0)
     #: Reruns after which a visit that has not reached the results is stuck.
     max_actions: int = 40
-    #: Submits of the same form in a row after which the step is stuck.
+    #: Submits of one form after which the step is stuck (it keeps coming back).
     max_same_form: int = 3
     #: Fetch the favicon and the results page's images, as a browser does: media files
     #: live in one server's memory, so behind a proxy this checks the stickiness.
@@ -171,26 +174,21 @@ class Person:
 
     def results_banner(self, screen: Screen) -> str | None:
         """ "format: title" of the first alert under the results heading, if drawn."""
-        heading_seen = False
+        watch = self.banner_watch()
         for _, element in screen.elements():
-            kind = element.WhichOneof("type")
-            if kind == "heading" and self._is_results_heading(element.heading.body):
-                heading_seen = True
-            elif kind == "alert" and heading_seen:
+            if watch(element):
                 return f"{alert_format(element)}: {banner_title(element.alert.body)}"
         return None
 
-    def _is_results_heading(self, body: str) -> bool:
-        return body.strip().lower() == self.habits.results_heading.lower()
-
-    def banner_watch(self):
+    def banner_watch(self) -> Watch:
         """A watch for Connection.rerun: true at the first alert after the results heading."""
         heading_seen = False
+        wanted = self.habits.results_heading.lower()
 
         def watch(element: Element) -> bool:
             nonlocal heading_seen
             kind = element.WhichOneof("type")
-            if kind == "heading" and self._is_results_heading(element.heading.body):
+            if kind == "heading" and element.heading.body.strip().lower() == wanted:
                 heading_seen = True
             return heading_seen and kind == "alert"
 
@@ -228,7 +226,13 @@ class Person:
             state.error,
         )
 
-    async def _rerun(self, conn: Connection, state: _VisitState, states, watch=None) -> Run:
+    async def _rerun(
+        self,
+        conn: Connection,
+        state: _VisitState,
+        states: list[WidgetState],
+        watch: Watch | None = None,
+    ) -> Run:
         run = await conn.rerun(states, watch=watch)
         state.reruns += 1
         if conn.screen.exceptions:
@@ -246,7 +250,7 @@ class Person:
         if h.fetch_media and conn.favicon and conn.favicon.startswith("/"):
             await conn.get(conn.favicon)
         answered: set[str] = set()
-        last_form, same_form = None, 0
+        submits: Counter[str] = Counter()
         for _ in range(h.max_actions):
             screen = conn.screen
             banner = self.results_banner(screen)
@@ -255,58 +259,77 @@ class Person:
                 self.last_screen = screen
                 await self._after_results(conn, state)
                 return
+            await self._think()
             inputs = [w for w in screen.inputs() if not w.disabled]
             loose = [w for w in inputs if not w.form_id and w.id not in answered]
-            forms = screen.forms()
-            step = next((f for f in forms if any(w.form_id == f for w in inputs)), None)
-            await self._think()
+            step = next((f for f in screen.forms() if any(w.form_id == f for w in inputs)), None)
             if loose:  # a widget outside a form reruns the page as soon as it changes
-                widget = loose[0]
-                answered.add(widget.id)
-                text = widget.label + "\n" + screen.text()
-                value = self.answer(widget, warning=self._matches(h.warning_pattern, text))
-                self.answers_given[widget.label] = value
-                await self._rerun(conn, state, screen.widget_states({widget.id: value}))
+                answered.add(loose[0].id)
+                await self._change(conn, state, loose[0])
             elif step is not None:
-                errors = [body for fmt, body in screen.alerts() if fmt == "error"]
-                if errors:
-                    raise VisitError("app", f"the step shows an error: {banner_title(errors[0])}")
-                same_form = same_form + 1 if step == last_form else 1
-                if same_form > h.max_same_form:
+                submits[step] += 1
+                if submits[step] > h.max_same_form:
                     raise VisitError("stuck", f"form {step!r} submitted {h.max_same_form} times")
-                last_form = step
-                step_inputs = [w for w in inputs if w.form_id == step]
-                warning = self._matches(h.warning_pattern, f"{step}\n{screen.text(forms[step])}")
-                submit = self.forward_button(
-                    [w for w in screen.widgets() if w.submits_form and w.form_id == step]
-                )
-                if submit is None:
-                    raise VisitError("stuck", f"form {step!r} has no enabled submit button")
-                values = self.answers_for(step_inputs, warning)
-                run = await self._rerun(
-                    conn, state, screen.widget_states(values, submit), self.banner_watch()
-                )
-                if run.watched_at is not None:
-                    state.submit_to_results = run.watched_at - run.sent_at
-                    state.submit_to_finished = run.seconds
+                await self._submit(conn, state, step, [w for w in inputs if w.form_id == step])
             else:
-                start = next(
-                    (
-                        w
-                        for w in screen.widgets()
-                        if w.kind == "button"
-                        and not w.form_id
-                        and not w.disabled
-                        and self._matches(h.start_pattern, w.label)
-                    ),
-                    None,
-                )
-                if start is None:
-                    raise VisitError(
-                        "stuck", f"nothing to answer or press under {screen.headings()[:2]}"
-                    )
-                await self._rerun(conn, state, screen.widget_states(pressed=start))
+                await self._press_onward(conn, state)
         raise VisitError("stuck", f"no results after {h.max_actions} actions")
+
+    async def _change(self, conn: Connection, state: _VisitState, widget: Widget) -> None:
+        screen = conn.screen
+        warning = self._matches(self.habits.warning_pattern, f"{widget.label}\n{screen.text()}")
+        value = self.answer(widget, warning=warning)
+        self.answers_given[widget.label] = value
+        await self._rerun(conn, state, screen.widget_states({widget.id: value}))
+
+    async def _submit(
+        self, conn: Connection, state: _VisitState, form_id: str, inputs: list[Widget]
+    ) -> None:
+        """Answer one step's form and press its forward button."""
+        screen = conn.screen
+        errors = [body for fmt, body in screen.alerts() if fmt == "error"]
+        if errors:
+            raise VisitError("app", f"the step shows an error: {banner_title(errors[0])}")
+        text = f"{form_id}\n{screen.text(screen.forms()[form_id])}"
+        submit = self.forward_button(
+            [w for w in screen.widgets() if w.submits_form and w.form_id == form_id]
+        )
+        if submit is None:
+            raise VisitError("stuck", f"form {form_id!r} has no enabled submit button")
+        values = self.answers_for(inputs, self._matches(self.habits.warning_pattern, text))
+        await self._press(conn, state, screen.widget_states(values, submit))
+
+    async def _press_onward(self, conn: Connection, state: _VisitState) -> None:
+        """No step to answer: press "Start", or a forward button that is not in a form."""
+        h = self.habits
+        labels = {label.lower() for label in h.forward_labels}
+        button = self._button(
+            conn.screen,
+            lambda label: self._matches(h.start_pattern, label) or label.lower() in labels,
+        )
+        if button is None:
+            raise VisitError(
+                "stuck", f"nothing to answer or press under {conn.screen.headings()[:2]}"
+            )
+        await self._press(conn, state, conn.screen.widget_states(pressed=button))
+
+    async def _press(self, conn: Connection, state: _VisitState, states: list[WidgetState]) -> None:
+        """A rerun that may lead to the results: time it to the triage banner."""
+        run = await self._rerun(conn, state, states, self.banner_watch())
+        if run.watched_at is not None:
+            state.submit_to_results = run.watched_at - run.sent_at
+            state.submit_to_finished = run.seconds
+
+    def _button(self, screen: Screen, wanted: Callable[[str], bool]) -> Widget | None:
+        """The first enabled button outside any form whose label is ``wanted``."""
+        return next(
+            (
+                w
+                for w in screen.widgets()
+                if w.kind == "button" and not w.form_id and not w.disabled and wanted(w.label)
+            ),
+            None,
+        )
 
     async def _after_results(self, conn: Connection, state: _VisitState) -> None:
         """Load the result's images, then maybe share the anonymous record."""
@@ -340,17 +363,7 @@ class Person:
         state.shared = True
 
     def _share_button(self, screen: Screen) -> Widget | None:
-        return next(
-            (
-                w
-                for w in screen.widgets()
-                if w.kind == "button"
-                and not w.form_id
-                and not w.disabled
-                and self._matches(self.habits.share_pattern, w.label)
-            ),
-            None,
-        )
+        return self._button(screen, lambda label: self._matches(self.habits.share_pattern, label))
 
 
 @dataclass

@@ -83,9 +83,6 @@ class Run:
     finished_at: float
     #: When the watched element arrived (None if it never did).
     watched_at: float | None
-    #: Script runs the request caused: 1, plus one per page switch or st.rerun.
-    script_runs: int
-    messages: int
 
     @property
     def seconds(self) -> float:
@@ -98,8 +95,6 @@ class _Pending:
     done: asyncio.Future
     watch: Watch | None
     watched_at: float | None = None
-    script_runs: int = 0
-    messages: int = 0
 
 
 class Connection:
@@ -113,7 +108,6 @@ class Connection:
         self.page_script_hash = ""
         #: The favicon's server-relative URL once a page config named one.
         self.favicon: str | None = None
-        self.http_requests = 0
         #: Cookies the server (or a proxy in front of it) set, sent back as a browser would.
         self.cookies: dict[str, str] = {}
         self._ws: ClientConnection | None = None
@@ -131,20 +125,15 @@ class Connection:
         """Load the page over HTTP as a browser does, then open the stream."""
         for path in HTTP_BEFORE_STREAM:
             await self.get(path)
-        cookies = self.cookies
         parts = urlsplit(self.base_url)
         stream_url = parts._replace(scheme="wss" if parts.scheme == "https" else "ws").geturl()
         try:
             self._ws = await asyncio.wait_for(
                 connect(
                     f"{stream_url}/_stcore/stream",
-                    subprotocols=["streamlit", cookies.get(XSRF_COOKIE) or NO_XSRF_TOKEN],
+                    subprotocols=["streamlit", self.cookies.get(XSRF_COOKIE) or NO_XSRF_TOKEN],
                     origin=self.base_url,
-                    additional_headers=(
-                        {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-                        if cookies
-                        else None
-                    ),
+                    additional_headers={"Cookie": self._cookie_header()} if self.cookies else None,
                     max_size=None,
                     compression=None,
                     open_timeout=None,
@@ -163,10 +152,9 @@ class Connection:
         Plain asyncio streams rather than a thread per request, so hundreds of
         people can load pages at once; a status other than 200 is a protocol error.
         """
-        self.http_requests += 1
         parts = urlsplit(self.base_url)
         secure = parts.scheme == "https"
-        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        cookie = self._cookie_header()
         request = (
             f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n"
             "Accept-Encoding: gzip\r\nUser-Agent: backcare-load\r\n"
@@ -200,6 +188,9 @@ class Connection:
                 key, _, rest = value.strip().partition("=")
                 self.cookies[key] = rest.split(";", 1)[0]
         return body
+
+    def _cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     async def close(self) -> None:
         for task in self._auto_reruns.values():
@@ -240,13 +231,7 @@ class Connection:
                 raise ProtocolError(
                     f"no script_finished within {self.timeout:.0f} s of a rerun request"
                 ) from None
-            return Run(
-                pending.sent_at,
-                pending.done.result(),
-                pending.watched_at,
-                pending.script_runs,
-                pending.messages,
-            )
+            return Run(pending.sent_at, pending.done.result(), pending.watched_at)
         finally:
             self._pending = None
 
@@ -324,14 +309,10 @@ class Connection:
 
     def _handle(self, message: ForwardMsg) -> None:
         pending = self._pending
-        if pending is not None:
-            pending.messages += 1
         kind = message.WhichOneof("type")
         if kind == "new_session":
             if not message.metadata.run.fragment_ids:  # a full run draws the page afresh
                 self.screen = Screen()
-                if pending is not None:
-                    pending.script_runs += 1
             if message.new_session.page_script_hash:
                 self.page_script_hash = message.new_session.page_script_hash
         elif kind == "page_config_changed":

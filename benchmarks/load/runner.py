@@ -255,7 +255,7 @@ async def run_load(
         round_ = 0
         while time.perf_counter() < deadline:
             seed = settings.seed * 1_000_003 + number * 10_007 + round_
-            visits.append(await make(seed).visit(settings.url, settings.timeout))
+            visits.append(await _visit(make(seed), settings))
             round_ += 1
             pause = min(rng.uniform(*settings.wait), deadline - time.perf_counter())
             if pause > 0:
@@ -281,6 +281,16 @@ async def run_load(
         client_cpu=_own_cpu() - client_before,
         load={"before": load_before, "after": list(os.getloadavg())},
     )
+
+
+async def _visit(visitor: Visitor, settings: LoadSettings) -> Visit:
+    """One visit; a bug in the load generator itself is reported, not lost in a task."""
+    started = time.perf_counter()
+    try:
+        return await visitor.visit(settings.url, settings.timeout)
+    except Exception as exc:
+        now = time.perf_counter()
+        return Visit(started, now, 0, None, None, None, error=f"client: {exc!r}")
 
 
 def _own_cpu() -> float:
