@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 PORT ?= 8501
 
-.PHONY: setup run test lint chromium bench bench-quick clean
+.PHONY: setup run test lint chromium bench bench-quick load clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -51,6 +51,16 @@ bench: setup chromium
 
 bench-quick: setup chromium
 	$(VENV)/bin/python -m benchmarks.run --quick
+
+# Virtual people against a running server on this machine (start one with `make run`):
+# make load URL=http://127.0.0.1:8501 USERS=10 SECONDS=30 [SERVER_PIDS="123 456"]
+URL ?= http://127.0.0.1:$(PORT)
+USERS ?= 10
+SECONDS ?= 30
+SERVER_PIDS ?=
+load: setup
+	$(VENV)/bin/python -m benchmarks.load --url $(URL) --users $(USERS) --seconds $(SECONDS) \
+	  $(foreach pid,$(SERVER_PIDS),--server-pid $(pid)) --json benchmarks/load-results.json
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -23,6 +23,7 @@ WORKLOADS = (
     "bench_submit",
     "bench_page",
     "bench_browser",
+    "bench_load",
 )
 RESULTS = Path(__file__).resolve().parent / "results.json"
 

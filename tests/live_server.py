@@ -43,11 +43,13 @@ def healthy(url: str) -> bool:
 
 
 @contextmanager
-def serve(log_path: Path, env: Mapping[str, str] | None = None) -> Iterator[LiveServer]:
-    """Run the app with extra environment ``env`` until the block ends."""
+def serve(
+    log_path: Path, env: Mapping[str, str] | None = None, script: str = "app.py"
+) -> Iterator[LiveServer]:
+    """Run the app (or another script, relative to the repository) until the block ends."""
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",
