@@ -229,7 +229,7 @@ def test_server_processes_are_found_by_port_and_their_cpu_read():
 @pytest.fixture(scope="module")
 def form_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("form_app") / "server.log"
-    with serve(log, script="tests/load_form_app.py") as server:
+    with serve(log, script="tests/load/load_form_app.py") as server:
         yield server.url
 
 
@@ -268,7 +268,7 @@ def test_a_tab_keeps_the_servers_cookies_and_a_missing_file_is_an_error(form_app
 
 def test_an_exception_in_the_app_ends_the_visit_as_an_app_error(tmp_path: Path):
     env = {"LOAD_FORM_APP_FAIL": "1"}
-    with serve(tmp_path / "server.log", env, script="tests/load_form_app.py") as server:
+    with serve(tmp_path / "server.log", env, script="tests/load/load_form_app.py") as server:
         visit = asyncio.run(Person(1).visit(server.url))
     # The project hides error details from visitors, so the report names only the kind.
     assert visit.error_kind == "app" and "exception" in visit.error
