@@ -33,6 +33,30 @@ ITEM_VALUES: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 
+#: The warning-sign items of CONTRACT section 1, in its order: always asked, never assumed.
+WARNING_ITEMS: Final = (
+    "saddle_numbness",
+    "bladder_bowel_change",
+    "both_legs",
+    "chest_pain",
+    "recent_trauma",
+    "leg_weakness",
+    "fever",
+    "unexplained_weight_loss",
+    "cancer_history",
+    "back_deformity",
+    "night_pain",
+    "worse_with_cough",
+    "feeling_unwell",
+    "leg_numbness",
+    "pain_worsening",
+    "stops_daily_activities",
+    "struggling_to_cope",
+    "between_shoulder_blades",
+    "fracture_risk",
+    "infection_risk",
+)
+
 #: Integer items and their inclusive bounds.
 ITEM_RANGES: Final[dict[str, tuple[int, int]]] = {
     "age": (5, 110),
@@ -70,11 +94,19 @@ ITEM_TYPES: Final[dict[str, str]] = {
             "smoker",
             "worn_shoes",
             "hard_surface",
-            "saddle_numbness",
-            "bladder_bowel_change",
-            "both_legs",
-            "chest_pain",
-            "recent_trauma",
+        )
+    },
+    **{item: "boolean" for item in WARNING_ITEMS},
+}
+
+#: The least urgent level each boolean warning item may give when true (CONTRACT section 2).
+WARNING_ITEM_LEVELS: Final[dict[str, str]] = {
+    **dict.fromkeys(
+        ("saddle_numbness", "bladder_bowel_change", "both_legs", "chest_pain", "recent_trauma"),
+        "emergency",
+    ),
+    **dict.fromkeys(
+        (
             "leg_weakness",
             "fever",
             "unexplained_weight_loss",
@@ -83,12 +115,16 @@ ITEM_TYPES: Final[dict[str, str]] = {
             "night_pain",
             "worse_with_cough",
             "feeling_unwell",
-            "leg_numbness",
-            "pain_worsening",
-            "stops_daily_activities",
-            "struggling_to_cope",
-        )
-    },
+            "between_shoulder_blades",
+            "fracture_risk",
+            "infection_risk",
+        ),
+        "urgent",
+    ),
+    **dict.fromkeys(
+        ("leg_numbness", "pain_worsening", "stops_daily_activities", "struggling_to_cope"),
+        "see_doctor",
+    ),
 }
 
 #: Cause ids that must exist and be rankable (CONTRACT section 3).

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 URLS = ("/", "/results", "/diary", "/insights", "/welcome")
 WATCH_S, EVERY_S = 5.0, 0.05
 #: Every page title the app itself may show in personal mode's menu.
-PERSONAL_MENU = {"Assessment", "Results", "Pain diary", "About", "Insights"}
+PERSONAL_MENU = {"Check your back", "Results", "Pain diary", "About", "Insights"}
 #: What a menu of files would say: the name of every Python file a visitor could be shown.
 FILE_NAMES = {
     path.stem.lstrip("_").replace("_", " ")
