@@ -83,9 +83,7 @@ _banner(triage)
 st.caption(triage.disclaimer)
 
 # At the two most urgent levels the banner must dominate: the rest waits, folded.
-details = (
-    st.expander("Possible causes and what may help") if triage.is_urgent else st.container()
-)
+details = st.expander("Possible causes and what may help") if triage.is_urgent else st.container()
 with details:
     if triage.is_urgent:
         st.write("Get the help described above first. Read this while you wait, not instead.")

@@ -84,9 +84,7 @@ def data_texts(kb: KnowledgeBase) -> Iterator[Text]:
         if q.help:
             yield Text(f"questions.csv {q.id} help", _with(q.text, q.help))
         for option in q.options:
-            yield Text(
-                f"question_options.csv {q.id}={option.value}", _with(q.text, option.label)
-            )
+            yield Text(f"question_options.csv {q.id}={option.value}", _with(q.text, option.label))
     for cause in kb.causes.values():
         yield Text(f"causes.csv {cause.id} title", _with(cause.title, cause.explanation))
         yield Text(f"causes.csv {cause.id} explanation", cause.explanation)
@@ -171,7 +169,5 @@ def page_texts() -> Iterator[Text]:
 def too_hard(texts: Iterator[Text]) -> list[str]:
     """One line per text above the limit, naming where it is."""
     return [
-        f"{t.where}: grade {g:.1f}: {t.text[:120]!r}"
-        for t in texts
-        if (g := grade(t.text)) > LIMIT
+        f"{t.where}: grade {g:.1f}: {t.text[:120]!r}" for t in texts if (g := grade(t.text)) > LIMIT
     ]
