@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from backcare import assess
 from backcare.assessment import contract
-from tests.assessment.strategies import ANSWER_SETS
+from tests.assessment.strategies import ANSWER_SETS, WARNING_ITEM
 
 RANK = {level: n for n, level in enumerate(contract.TRIAGE_LEVELS)}  # 0 = most urgent
 
@@ -98,3 +98,12 @@ def test_the_oracle_knows_every_warning_sign_the_questionnaire_asks(kb):
     from backcare.assessment.questionnaire import warning_items
 
     assert set(warning_items(kb)) == EMERGENCY | URGENT | SEE_DOCTOR
+
+
+@settings(max_examples=500, deadline=None)
+@given(ANSWER_SETS, WARNING_ITEM)
+def test_any_warning_sign_the_questionnaire_asks_wins_and_is_named(answers, item):
+    answers = {**answers, item: True}
+    triage = assess(answers).triage
+    assert RANK[triage.level] <= RANK[required_level(answers)] < RANK["self_care"]
+    assert item in {r.item for r in triage.reasons}
