@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from backcare.assessment.batch import FactBits
-from backcare.assessment.knowledge import KnowledgeBase, Match
+from backcare.assessment.knowledge import ENTRY_ROLES, KnowledgeBase, Match
 from backcare.assessment.scoring import NO_SIGN_LEVEL, TOP_CAUSES
 
 
@@ -30,10 +30,15 @@ def score(answers: pd.DataFrame, kb: KnowledgeBase, bits: FactBits) -> pd.DataFr
     """level, top_causes and warning_signs per row, like `Scorer.score_many`."""
     causes = list(kb.causes)
     miss = pd.DataFrame(0.0, index=answers.index, columns=causes)
+    against = pd.DataFrame(0.0, index=answers.index, columns=causes)
+    entry = pd.DataFrame(False, index=answers.index, columns=causes)
     for evidence in kb.evidence:
         hit = _matches(answers, bits, kb, evidence.match)
-        miss[evidence.cause] += hit * np.log1p(-evidence.weight)
-    scores = (1 - np.exp(miss)).round(12).to_numpy()
+        (miss if evidence.supports else against)[evidence.cause] += hit * np.log1p(-evidence.weight)
+        if evidence.role in ENTRY_ROLES:
+            entry[evidence.cause] |= hit
+    # A cause without a specific answer (or diagnosis) is not listed: score 0.
+    scores = ((1 - np.exp(miss)) * np.exp(against)).round(12).where(entry, 0.0).to_numpy()
     # A stable sort keeps causes.csv order among equal scores, as the SQL does.
     order = np.argsort(-scores, axis=1, kind="stable")[:, :TOP_CAUSES]
     best = np.take_along_axis(scores, order, axis=1)

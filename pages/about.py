@@ -30,7 +30,7 @@ again or close the page.
 )
 
 kb = knowledge_base()
-for kind, heading in (("article", "Articles"), ("guideline", "Guidelines for warning signs")):
+for kind, heading in (("article", "Articles"), ("guideline", "Health services and expert bodies")):
     st.subheader(heading)
     for source in kb.sources.values():
         if source.kind == kind:
@@ -39,8 +39,8 @@ for kind, heading in (("article", "Articles"), ("guideline", "Guidelines for war
             title = f"[{source.title}]({source.url})" if linked else f"*{source.title}*"
             st.markdown(f"- {title}, {source.publisher}")
 st.caption(
-    "Every text in BackCare is written in our own words; each explanation, warning sign "
-    "and tip names the source it restates."
+    "We wrote every text in BackCare in our own words. Each cause, warning sign and tip "
+    "names the source it is based on."
 )
 if kiosk_mode:
     kiosk.back_to_start()

@@ -40,14 +40,14 @@ def _widget(question: Question) -> None:
         )
     elif question.widget == "scale":
         st.segmented_control(label, widget_options(question), key=key, help=help_text)
-    elif question.widget in ("radio", "yes_no"):
+    elif question.widget in ("radio", "yes_no", "yes_or_no"):
         st.radio(
             label,
             widget_options(question),
             key=key,
             help=help_text,
             format_func=lambda v: option_label(question, v),
-            horizontal=question.widget == "yes_no",
+            horizontal=question.widget in ("yes_no", "yes_or_no"),
         )
     elif question.widget == "pills":
         st.pills(
@@ -136,4 +136,4 @@ with st.form(f"step_{current.step.id}", border=False, enter_to_submit=False):
 if error := st.session_state.pop(_ERROR, None):
     st.error(f"Some answers could not be used: {error}")
 
-st.caption("BackCare suggests possible explanations. It does not diagnose.")
+st.caption("BackCare suggests what might be going on. It does not diagnose.")

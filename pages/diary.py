@@ -198,7 +198,7 @@ def _delete_all() -> None:
     st.session_state.pop(CONFIRM, None)
     st.session_state.pop(EDITING, None)
     st.session_state.pop(STORED_PROBLEMS, None)
-    _commit((), "Your diary data was deleted from this browser.")
+    _commit((), "Your diary was deleted from this browser.")
 
 
 def _entry_form(
@@ -390,7 +390,7 @@ def _import_file(incoming: tuple[Entry, ...], mode: str) -> None:
             entries, message = (
                 plan.result,
                 (
-                    f"Imported the file: {plan.added} new, {plan.updated} updated, "
+                    f"Done: {plan.added} new, {plan.updated} changed, "
                     f"{plan.unchanged} already in your diary."
                 ),
             )
@@ -524,7 +524,7 @@ st.caption(WHERE_IT_LIVES)
 stored = store.sync()
 if stored is None:
     # Nothing is drawn from the diary until the browser has answered: no empty diary flashes.
-    st.info("Opening your diary from this browser…", icon=":material/hourglass_top:")
+    st.info("Opening your diary…", icon=":material/hourglass_top:")
     st.stop()
 _refresh(stored)
 
@@ -569,4 +569,4 @@ st.header("Export and import")
 _export(entries)
 _import(entries)
 _delete_everything(entries)
-st.caption("BackCare suggests possible explanations. It does not diagnose.")
+st.caption("BackCare suggests what might be going on. It does not diagnose.")

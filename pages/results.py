@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from backcare.assessment.presentation import fit_label, percent
+from backcare.assessment.presentation import call_line, fit_words
 from backcare.assessment.result import AdviceItem, RankedCause, Triage
 from backcare.settings import current
 from backcare.ui import consent, diary_state, kiosk, page_files, session
 
 #: Explanations shown in full; the rest wait in a folded list.
 SHOWN_CAUSES = 5
-DISCLAIMER = (
-    "BackCare is not a diagnosis. It lists possible explanations from what you told it. "
-    "If you are worried, or the pain does not settle, speak to a doctor or physiotherapist."
-)
 # Streamlit's alert boxes carry an icon and colour; the words carry the meaning on their own.
 BANNERS = {
     "emergency": st.error,
@@ -32,13 +28,15 @@ ICONS = {
 
 def _banner(triage: Triage) -> None:
     lines = [f"**{triage.title}**", "", triage.what_to_do, "", f"**How fast:** {triage.how_fast}"]
+    if call := call_line(triage, getattr(current(), f"{triage.phone}_number", None)):
+        lines[1:1] = ["", f"**{call}**"]
     if triage.reasons:
         lines += ["", "Why:"] + [f"- {r.message}" for r in triage.reasons]
     BANNERS[triage.level]("\n".join(lines), icon=ICONS[triage.level])
 
 
 def _fit(cause: RankedCause) -> str:
-    return f"{fit_label(cause.score)} ({percent(cause.score)}%)"
+    return fit_words(cause)
 
 
 def _because(cause: RankedCause) -> str:
@@ -82,12 +80,10 @@ if result is None:
 triage = result.triage
 st.title("Your results")
 _banner(triage)
-st.caption(DISCLAIMER)
+st.caption(triage.disclaimer)
 
 # At the two most urgent levels the banner must dominate: the rest waits, folded.
-details = (
-    st.expander("Possible explanations and what may help") if triage.is_urgent else st.container()
-)
+details = st.expander("Possible causes and what may help") if triage.is_urgent else st.container()
 with details:
     if triage.is_urgent:
         st.write("Get the help described above first. Read this while you wait, not instead.")

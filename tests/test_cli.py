@@ -86,3 +86,16 @@ def test_main_can_be_called_in_process(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps({"fever": True})))
     assert main(["assess", "--answers", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["triage"]["level"] == "urgent"
+
+
+def test_partial_answers_are_accepted_and_the_json_names_the_unanswered_warning_signs():
+    from backcare.assessment.engine import knowledge_base
+    from backcare.assessment.questionnaire import warning_items
+
+    done = _run("assess", "--answers", "-", stdin=json.dumps({"fever": False, "age": 40}))
+    assert done.returncode == 0, done.stderr
+    triage = json.loads(done.stdout)["triage"]
+    assert triage["level"] == "self_care"  # only signs that fired set the level
+    expected = [item for item in warning_items(knowledge_base()) if item != "fever"]
+    assert triage["unanswered_warning_signs"] == expected
+    assert "fracture_risk" in expected

@@ -9,8 +9,10 @@ DuckDB scores each row with no join, no aggregate and few branches:
 - every yes/no answer, choice and ticked box is one bit in a few BIGINT words
   (`FactBits`); numbers stay numbers. A rule is then a bit test
   (``(facts_0 & 4096) <> 0``) or a range test (``age <= 17``);
-- a cause's score is ``1 - exp(Σ ln(1 - w))`` over its matching rules, rounded
-  to 12 places like the single-assessment SQL, so ties break the same way;
+- a cause's score is ``(1 - exp(Σ ln(1 - w))) * exp(Σ ln(1 - a))`` over its
+  supporting and its "against" rules, rounded to 12 places like the
+  single-assessment SQL, so ties break the same way; a cause with no matching
+  specific (or diagnosis) rule gets no score at all, as there;
 - the triage level is the most urgent level with a matching warning sign.
 
 Every knowledge-base value reaches the SQL as a parameter; column names are
@@ -29,7 +31,7 @@ import numpy as np
 import pyarrow as pa
 
 from backcare.assessment.answers import Answers, facts
-from backcare.assessment.knowledge import KnowledgeBase, Match, Question
+from backcare.assessment.knowledge import ENTRY_ROLES, KnowledgeBase, Match, Question
 
 #: Tie-breaks pack a cause's position into the low bits of its sort key.
 _ORD_BITS = 6
@@ -216,11 +218,29 @@ def compile_batch(
     def test(match: Match) -> str:
         return _condition(match, kb.questions[match.item], bits, p)
 
-    # Σ ln(1 − w) over each cause's matching evidence.
-    terms: dict[str, list[str]] = {cause: [] for cause in causes}
+    # Per cause: Σ ln(1 − w) over matching support and over matching "against"
+    # evidence, and how many matches may let the cause into the list at all.
+    support: dict[str, list[str]] = {cause: [] for cause in causes}
+    against: dict[str, list[str]] = {cause: [] for cause in causes}
+    entry: dict[str, list[str]] = {cause: [] for cause in causes}
     for e in kb.evidence:
-        terms[e.cause].append(f"({test(e.match)})::DOUBLE * {p(math.log1p(-e.weight))}")
-    miss = [f"({' + '.join(t) or '0'})::DOUBLE AS miss_{n}" for n, t in enumerate(terms.values())]
+        term = f"({test(e.match)})::DOUBLE * {p(math.log1p(-e.weight))}"
+        (support if e.supports else against)[e.cause].append(term)
+        if e.role in ENTRY_ROLES:
+            entry[e.cause].append(f"({test(e.match)})::INTEGER")
+
+    def total(terms: list[str], name: str) -> str:
+        return f"({' + '.join(terms) or '0'})::DOUBLE AS {name}"
+
+    miss = [
+        column
+        for n, cause in enumerate(causes)
+        for column in (
+            total(support[cause], f"miss_{n}"),
+            total(against[cause], f"anti_{n}"),
+            f"({' + '.join(entry[cause]) or '0'}) > 0 AS entry_{n}",
+        )
+    ]
 
     def any_of(matches: list[Match]) -> str:
         """One test for "any of these matches": bits merge into one mask per word."""
@@ -249,9 +269,10 @@ def compile_batch(
     sign_mask = " + ".join(f"({test(s.match)})::BIGINT * {p(1 << n)}" for n, s in enumerate(signs))
     # A sort key per cause: the rounded score in the high bits, then the cause's
     # position in causes.csv reversed, so the largest key is the best cause with
-    # ties broken. A key below _ORD_SPAN means no matching evidence.
+    # ties broken. A key below _ORD_SPAN means the cause is not listed.
     keys = [
-        f"CAST((1 - exp(miss_{n})) * 1e12 AS BIGINT) * {_ORD_SPAN} + {_ORD_SPAN - 1 - n} AS key_{n}"
+        f"CAST((1 - exp(miss_{n})) * exp(anti_{n}) * 1e12 AS BIGINT) * entry_{n}::BIGINT"
+        f" * {_ORD_SPAN} + {_ORD_SPAN - 1 - n} AS key_{n}"
         for n in range(len(causes))
     ]
     # The best `top` keys by repeated greatest(), each over the keys below the last:

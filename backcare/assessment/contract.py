@@ -33,6 +33,34 @@ ITEM_VALUES: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 
+#: The warning-sign items of CONTRACT section 1, in its order, with the least urgent
+#: level each may give when true (section 2). They are always asked, never assumed.
+WARNING_ITEM_LEVELS: Final[dict[str, str]] = {
+    **dict.fromkeys(
+        ("saddle_numbness", "bladder_bowel_change", "both_legs", "chest_pain", "recent_trauma"),
+        "emergency",
+    ),
+    **dict.fromkeys(
+        (
+            "leg_weakness",
+            "fever",
+            "unexplained_weight_loss",
+            "cancer_history",
+            "back_deformity",
+            "night_pain",
+            "worse_with_cough",
+            "feeling_unwell",
+        ),
+        "urgent",
+    ),
+    **dict.fromkeys(
+        ("leg_numbness", "pain_worsening", "stops_daily_activities", "struggling_to_cope"),
+        "see_doctor",
+    ),
+    **dict.fromkeys(("between_shoulder_blades", "fracture_risk", "infection_risk"), "urgent"),
+}
+WARNING_ITEMS: Final = tuple(WARNING_ITEM_LEVELS)
+
 #: Integer items and their inclusive bounds.
 ITEM_RANGES: Final[dict[str, tuple[int, int]]] = {
     "age": (5, 110),
@@ -70,26 +98,11 @@ ITEM_TYPES: Final[dict[str, str]] = {
             "smoker",
             "worn_shoes",
             "hard_surface",
-            "saddle_numbness",
-            "bladder_bowel_change",
-            "both_legs",
-            "chest_pain",
-            "recent_trauma",
-            "leg_weakness",
-            "fever",
-            "unexplained_weight_loss",
-            "cancer_history",
-            "back_deformity",
-            "night_pain",
-            "worse_with_cough",
-            "feeling_unwell",
-            "leg_numbness",
-            "pain_worsening",
-            "stops_daily_activities",
-            "struggling_to_cope",
         )
     },
+    **{item: "boolean" for item in WARNING_ITEMS},
 }
+
 
 #: Cause ids that must exist and be rankable (CONTRACT section 3).
 CAUSE_IDS: Final = (

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from backcare.assessment import answers as answers_mod
 from backcare.assessment.knowledge import KnowledgeBase, load
+from backcare.assessment.questionnaire import warning_items
 from backcare.assessment.result import AdviceItem, Assessment, RankedCause, Reason, Triage
 from backcare.assessment.scoring import Scorer
 
@@ -41,6 +42,9 @@ def assess(raw_answers: object, *, scorer: Scorer | None = None) -> Assessment:
         level.how_fast,
         reasons,
         kb.source_titles(level.sources),
+        unanswered_warning_signs=tuple(i for i in warning_items(kb) if i not in answers),
+        phone=level.phone,
+        disclaimer=level.disclaimer,
     )
     causes = tuple(
         RankedCause(
@@ -50,6 +54,7 @@ def assess(raw_answers: object, *, scorer: Scorer | None = None) -> Assessment:
             c["score"],
             tuple(c["because"]),
             tuple(c["sources"]),
+            c["matched"],
         )
         for c in scored.causes
     )

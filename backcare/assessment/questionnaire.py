@@ -1,8 +1,9 @@
 """The questionnaire as steps of questions, and the mapping between widgets and answers.
 
 The pages draw one widget per question; this module decides what a widget
-starts with and what its value means as a contract answer, so that logic is
-tested without a browser. `None` always means "not answered".
+starts with and what its value means as a contract answer, which questions
+apply to this person at all, and which warning signs are still unanswered, so
+that logic is tested without a browser. `None` always means "not answered".
 """
 
 from __future__ import annotations
@@ -10,12 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from backcare.assessment.answers import Answer, Answers
-from backcare.assessment.knowledge import KnowledgeBase, Question, Step
+from backcare.assessment.answers import Answer, Answers, facts
+from backcare.assessment.knowledge import WARNING_STEP, KnowledgeBase, Question, Step
+
+__all__ = ["WARNING_STEP", "applicable", "applies", "pages", "warning_items"]
 
 #: The choices of a yes/no question and the answers they give.
 YES_NO: dict[str, bool | None] = {"yes": True, "no": False, "not_sure": None}
 YES_NO_LABELS = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
+#: A warning sign is answered Yes or No: no "not sure", nothing chosen at first.
+YES_OR_NO: dict[str, bool] = {"yes": True, "no": False}
+_CHOICES = {"yes_no": YES_NO, "yes_or_no": YES_OR_NO}
 
 
 @dataclass(frozen=True)
@@ -33,11 +39,41 @@ def pages(kb: KnowledgeBase) -> tuple[Page, ...]:
     )
 
 
+def warning_items(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The boolean items asked in the warning-sign step, in file order."""
+    return tuple(
+        q.id for q in kb.questions.values() if q.step == WARNING_STEP and q.type == "boolean"
+    )
+
+
+def applies(question: Question, answers: Answers) -> bool:
+    """Whether to ask ``question``: always, or when an answer it depends on was given."""
+    if not question.ask_when:
+        return True
+    given = facts(answers)
+    return any(match.holds_for(*fact) for match in question.ask_when for fact in given)
+
+
+def applicable(answers: Answers, kb: KnowledgeBase) -> Answers:
+    """The answers without those to questions that do not apply, dropped until none is left.
+
+    Dropping one answer can make another question stop applying, hence the loop.
+    """
+    kept = dict(answers)
+    while True:
+        gone = [i for i in kept if i in kb.questions and not applies(kb.questions[i], kept)]
+        if not gone:
+            return kept
+        for item in gone:
+            del kept[item]
+
+
 def widget_value(question: Question, answers: Answers) -> Any:
     """What the widget shows for the stored answer (or its default)."""
     answer = answers.get(question.id)
-    if question.widget == "yes_no":
-        return next((k for k, v in YES_NO.items() if v == answer and answer is not None), None)
+    if question.widget in _CHOICES:
+        choices = _CHOICES[question.widget]
+        return next((k for k, v in choices.items() if v == answer and answer is not None), None)
     if question.type == "boolean":
         return bool(answer)
     if question.type == "multi":
@@ -51,8 +87,8 @@ def answer_from_widget(question: Question, value: Any) -> Answer | None:
     """The contract answer a widget value stands for; None when unanswered."""
     if value is None:
         return None
-    if question.widget == "yes_no":
-        return YES_NO[value]
+    if question.widget in _CHOICES:
+        return _CHOICES[question.widget][value]
     if question.type == "boolean":
         # A statement left unticked on a checklist the person has seen means "no".
         return bool(value)
@@ -64,15 +100,15 @@ def answer_from_widget(question: Question, value: Any) -> Answer | None:
 
 
 def option_label(question: Question, value: str) -> str:
-    if question.widget == "yes_no":
+    if question.widget in _CHOICES:
         return YES_NO_LABELS[value]
     return next(o.label for o in question.options if o.value == value)
 
 
 def widget_options(question: Question) -> list:
-    """The choices of a choice widget: yes/no/not sure, a number scale or the allowed values."""
-    if question.widget == "yes_no":
-        return list(YES_NO)
+    """The choices of a choice widget: yes/no(/not sure), a number scale or the allowed values."""
+    if question.widget in _CHOICES:
+        return list(_CHOICES[question.widget])
     if question.widget == "scale":
         return list(range(question.min, question.max + 1))
     return list(question.allowed)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from backcare.assessment.answers import Answers, Fact, facts
-from backcare.assessment.knowledge import KnowledgeBase, Match
+from backcare.assessment.knowledge import ENTRY_ROLES, KnowledgeBase, Match
 
 
 @dataclass(frozen=True)
@@ -25,28 +25,32 @@ class ReferenceResult:
 
 
 def matches(match: Match, fact: Fact) -> bool:
-    item, value, num = fact
-    return (
-        match.item == item
-        and (match.value is None or match.value == value)
-        and (match.min is None or (num is not None and num >= match.min))
-        and (match.max is None or (num is not None and num <= match.max))
-    )
+    return match.holds_for(*fact)
 
 
 def score(kb: KnowledgeBase, answers: Answers) -> ReferenceResult:
     """Rank causes and triage validated answers exactly as the SQL does."""
     rows = facts(answers)
-    log_miss: dict[str, float] = {}
+    log_for: dict[str, float] = {}
+    log_against: dict[str, float] = {}
+    can_enter: set[str] = set()
     for evidence in kb.evidence:
         hits = sum(matches(evidence.match, fact) for fact in rows)
-        if hits:
-            log_miss[evidence.cause] = log_miss.get(evidence.cause, 0.0) + hits * math.log(
-                1 - evidence.weight
-            )
+        if not hits:
+            continue
+        total = log_for if evidence.supports else log_against
+        total[evidence.cause] = total.get(evidence.cause, 0.0) + hits * math.log(
+            1 - evidence.weight
+        )
+        if evidence.role in ENTRY_ROLES:
+            can_enter.add(evidence.cause)
     order = {cause: n for n, cause in enumerate(kb.causes)}
     ranking = sorted(
-        ((cause, round(1 - math.exp(total), 12)) for cause, total in log_miss.items()),
+        (
+            (cause, round((1 - math.exp(total)) * math.exp(log_against.get(cause, 0.0)), 12))
+            for cause, total in log_for.items()
+            if cause in can_enter
+        ),
         key=lambda pair: (-pair[1], order[pair[0]]),
     )
     urgency = {level: n for n, level in enumerate(kb.levels)}

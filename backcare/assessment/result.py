@@ -31,11 +31,23 @@ class Triage:
     how_fast: str
     reasons: tuple[Reason, ...]
     sources: tuple[str, ...]
+    #: Warning-sign items the answers leave out, in questionnaire order. They never
+    #: change the level (only signs that fired do), but they forbid a safe self-care.
+    unanswered_warning_signs: tuple[str, ...] = ()
+    #: Which configured number the action uses: "emergency", "urgent" or "".
+    phone: str = ""
+    #: A caution that fits this level and never contradicts its action.
+    disclaimer: str = ""
 
     @property
     def is_urgent(self) -> bool:
         """Emergency and urgent levels must dominate the page."""
         return self.level in ("emergency", "urgent")
+
+    @property
+    def safe_self_care(self) -> bool:
+        """Self-care that may be shown as such: every warning sign answered, none fired."""
+        return self.level == "self_care" and not self.unanswered_warning_signs
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,8 @@ class RankedCause:
     score: float
     because: tuple[str, ...]
     sources: tuple[str, ...]
+    #: How many of the person's answers support it (the "because" phrases).
+    matched: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,12 +100,16 @@ class Assessment:
                     for r in triage.reasons
                 ],
                 "sources": list(triage.sources),
+                "unanswered_warning_signs": list(triage.unanswered_warning_signs),
+                "phone": triage.phone,
+                "disclaimer": triage.disclaimer,
             },
             "causes": [
                 {
                     "id": c.id,
                     "title": c.title,
                     "score": round(c.score, 4),
+                    "matched": c.matched,
                     "because": list(c.because),
                     "sources": list(c.sources),
                     "explanation": c.explanation,

@@ -4,9 +4,12 @@ Evidence and warning signs are both *rules*: an answer they look for and what
 a match means (support for a cause with a weight, or a triage level). One join
 of the answers ("facts") with the rules drives everything:
 
-- a cause's score is the noisy-OR of its matching weights, 1 − Π(1 − w);
+- a cause's score is the noisy-OR of its supporting weights, 1 − Π(1 − w), times
+  Π(1 − w) of the answers that count against it; a cause is listed only when a
+  specific answer (or a reported diagnosis) supports it, never on generic ones alone;
 - the triage level is the most urgent matching warning sign;
-- advice is chosen for the top causes, then general advice fills the list.
+- advice is chosen for the top causes in turn, each cause's most specific advice
+  first, then general advice fills the list.
 
 `Scorer.score` does this for one answer set in one statement. `score_many`
 gives the same ranking and triage for a whole table of answer sets at once
@@ -48,18 +51,20 @@ CREATE TABLE causes (id VARCHAR PRIMARY KEY, title VARCHAR, explanation VARCHAR,
 CREATE TABLE triage_levels (id VARCHAR PRIMARY KEY, urgency INTEGER);
 -- kind 'cause': target is a cause id, weight and text (the "because" phrase) apply.
 -- kind 'sign': target is a warning-sign id, level/urgency and text (the message) apply.
+-- role (causes only): specific, generic, diagnosis or against (knowledge.ROLES).
 CREATE TABLE rules (kind VARCHAR, target VARCHAR, item VARCHAR, value VARCHAR,
-                    lo DOUBLE, hi DOUBLE, weight DOUBLE, level VARCHAR, urgency INTEGER,
-                    text VARCHAR, sources VARCHAR[], ord INTEGER);
+                    lo DOUBLE, hi DOUBLE, weight DOUBLE, role VARCHAR, level VARCHAR,
+                    urgency INTEGER, text VARCHAR, sources VARCHAR[], ord INTEGER);
+-- n_causes: how many causes the advice serves; fewer is more specific.
 CREATE TABLE advice (id VARCHAR PRIMARY KEY, kind VARCHAR, title VARCHAR, text VARCHAR,
-                     general BOOLEAN, sources VARCHAR[], ord INTEGER);
+                     general BOOLEAN, sources VARCHAR[], n_causes INTEGER, ord INTEGER);
 CREATE TABLE advice_causes (advice VARCHAR, cause VARCHAR);
 """
 
 # A fact (an answer, one row per list element) matches a rule when the item is
 # the same and the rule's value or numeric bounds, whichever it has, accept it.
 _HITS = """
-    SELECT f.*, r.kind, r.target, r.weight, r.level, r.urgency, r.text, r.sources, r.ord
+    SELECT f.*, r.kind, r.target, r.weight, r.role, r.level, r.urgency, r.text, r.sources, r.ord
     FROM rules AS r JOIN facts AS f
       ON f.item = r.item
      AND (r.value IS NULL OR f.value = r.value)
@@ -68,7 +73,11 @@ _HITS = """
 """
 # Rounded so that summing the same weights in another order cannot reorder a tie:
 # ties are then broken by the causes' order in causes.csv, everywhere.
-_SCORE = "round(1 - exp(sum(ln(1 - h.weight))), 12)"
+_FOR = "h.role <> 'against'"
+_SCORE = (
+    f"round((1 - exp(sum(ln(1 - h.weight)) FILTER ({_FOR})))"
+    " * exp(coalesce(sum(ln(1 - h.weight)) FILTER (h.role = 'against'), 0)), 12)"
+)
 
 ASSESS_SQL = f"""
 WITH facts AS (
@@ -79,28 +88,41 @@ WITH facts AS (
 hits AS ({_HITS}),
 ranked AS (
     SELECT h.target AS cause, c.title, c.explanation, c.sources, c.ord, {_SCORE} AS score,
-           list(h.text ORDER BY h.weight DESC, h.ord) AS because
+           list(h.text ORDER BY h.weight DESC, h.ord) FILTER ({_FOR}) AS because,
+           count(*) FILTER ({_FOR}) AS matched
     FROM hits AS h JOIN causes AS c ON c.id = h.target
     WHERE h.kind = 'cause'
     GROUP BY h.target, c.title, c.explanation, c.sources, c.ord
+    HAVING bool_or(h.role IN ('specific', 'diagnosis'))
 ),
-top AS (SELECT cause, score, ord FROM ranked ORDER BY score DESC, ord LIMIT $top),
+top AS (
+    SELECT cause, row_number() OVER (ORDER BY score DESC, ord) AS place
+    FROM ranked ORDER BY score DESC, ord LIMIT $top
+),
+-- Each top cause lists its advice most specific first; advice then takes turns:
+-- every top cause's first pick, then every second pick, and so on.
+picks AS (
+    SELECT ac.advice, t.cause, t.place,
+           row_number() OVER (PARTITION BY t.cause, a.kind ORDER BY a.n_causes, a.ord) AS pick
+    FROM advice_causes AS ac JOIN top AS t ON t.cause = ac.cause
+         JOIN advice AS a ON a.id = ac.advice
+),
+linked AS (
+    SELECT advice, min(pick * ($top + 1) + place) AS turn,
+           list(cause ORDER BY place) AS for_causes
+    FROM picks GROUP BY advice
+),
 advice_ranked AS (
-    SELECT a.*, l.relevance, coalesce(l.for_causes, []) AS for_causes,
-           row_number() OVER (PARTITION BY a.kind
-                              ORDER BY l.relevance DESC NULLS LAST, a.ord) AS n,
-           count(l.relevance) OVER (PARTITION BY a.kind) AS linked
-    FROM advice AS a LEFT JOIN (
-        SELECT ac.advice, sum(t.score) AS relevance,
-               list(t.cause ORDER BY t.score DESC, t.ord) AS for_causes
-        FROM advice_causes AS ac JOIN top AS t ON t.cause = ac.cause
-        GROUP BY ac.advice
-    ) AS l ON l.advice = a.id
-    WHERE l.relevance IS NOT NULL OR a.general
+    SELECT a.*, l.turn, coalesce(l.for_causes, []) AS for_causes,
+           row_number() OVER (PARTITION BY a.kind ORDER BY l.turn NULLS LAST, a.ord) AS n,
+           count(l.turn) OVER (PARTITION BY a.kind) AS linked
+    FROM advice AS a LEFT JOIN linked AS l ON l.advice = a.id
+    WHERE l.turn IS NOT NULL OR a.general
 )
 SELECT
     (SELECT list({{'id': cause, 'title': title, 'explanation': explanation, 'score': score,
-                  'because': because, 'sources': sources}} ORDER BY score DESC, ord)
+                  'because': because, 'sources': sources, 'matched': matched}}
+                 ORDER BY score DESC, ord)
      FROM ranked),
     (SELECT list({{'id': target, 'item': item, 'level': level, 'message': text,
                   'sources': sources}} ORDER BY urgency, ord)
@@ -109,7 +131,7 @@ SELECT
                   'general': general, 'for_causes': for_causes}} ORDER BY kind, n)
      FROM advice_ranked
      -- linked advice first (at most $linked), then general advice up to $per_kind in all
-     WHERE n <= CASE WHEN relevance IS NOT NULL THEN $linked
+     WHERE n <= CASE WHEN turn IS NOT NULL THEN $linked
                      ELSE $per_kind - least(linked, $linked) + linked END)
 """
 
@@ -140,13 +162,14 @@ def _load(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
     )
     con.executemany("INSERT INTO triage_levels VALUES (?, ?)", list(urgency.items()))
     con.executemany(
-        "INSERT INTO rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 "cause",
                 e.cause,
                 *_bounds(e.match),
                 e.weight,
+                e.role,
                 None,
                 None,
                 e.because,
@@ -161,6 +184,7 @@ def _load(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
                 w.id,
                 *_bounds(w.match),
                 None,
+                None,
                 w.level,
                 urgency[w.level],
                 w.message,
@@ -171,9 +195,9 @@ def _load(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
         ],
     )
     con.executemany(
-        "INSERT INTO advice VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO advice VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (a.id, a.kind, a.title, a.text, a.general, list(titles(a.sources)), n)
+            (a.id, a.kind, a.title, a.text, a.general, list(titles(a.sources)), len(a.causes), n)
             for n, a in enumerate(kb.advice.values())
         ],
     )

@@ -15,6 +15,7 @@ import unicodedata
 
 import segno
 
+from backcare.assessment.presentation import call_line
 from backcare.assessment.result import Assessment
 
 #: Byte budget of the summary: with error correction "M" it fits a version-18
@@ -74,10 +75,11 @@ def summary_text(assessment: Assessment, *, max_bytes: int = MAX_BYTES) -> str:
     causes = [t for c in assessment.causes[:TOP_CAUSES] if (t := _clean(c.title))]
     advice = (*assessment.comfort_actions, *assessment.prevention_tips)
     tips = list(dict.fromkeys(t for a in advice if (t := _clean(a.title))))[:TOP_TIPS]
+    call = call_line(triage)  # the data holds no number: the summary names the call
     head = [
         HEADER,
         _clean(triage.title),
-        _clean(triage.what_to_do),
+        _clean(f"{call}. {triage.what_to_do}" if call else triage.what_to_do),
         f"How fast: {_clean(triage.how_fast)}",
     ]
 

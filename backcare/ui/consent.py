@@ -76,8 +76,8 @@ def offer(result: Assessment) -> None:
     )
     st.markdown(_what_is_shared(record))
     st.caption(
-        "Nothing else: no exact date or time, no other answers, no free text, no name and no "
-        "identifier of any kind, so the record cannot be traced back to you or to this visit. "
+        "Nothing else: no exact date or time, no other answers, no notes, no name and nothing "
+        "else that could point to you or this visit. "
         "Analysts only ever see counts of at least "
         f"{settings.k} people together."
     )
@@ -88,7 +88,7 @@ def offer(result: Assessment) -> None:
     if _TICKED not in st.session_state or offered is None or offered() is not result:
         st.session_state[_TICKED] = settings.share_default
         st.session_state[_OFFERED] = weakref.ref(result)
-    ticked = st.checkbox("Share an anonymous record of this assessment", key=_TICKED)
+    ticked = st.checkbox("Share a record of this check, with no name on it", key=_TICKED)
     st.button(
         "Share",
         icon=":material/share:",

@@ -32,7 +32,7 @@ def route() -> StreamlitPage:
         [
             st.Page(
                 page_files.ASSESSMENT,
-                title="Assessment",
+                title="Check your back",
                 icon=":material/edit_note:",
                 default=True,
             ),

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from backcare.assessment.engine import knowledge_base
 from backcare.assessment.knowledge import Question
+from backcare.assessment.questionnaire import warning_items
 
 
 def _value(question: Question) -> st.SearchStrategy:
@@ -20,3 +21,5 @@ def _value(question: Question) -> st.SearchStrategy:
 
 QUESTIONS = knowledge_base().questions
 ANSWER_SETS = st.fixed_dictionaries({}, optional={q.id: _value(q) for q in QUESTIONS.values()})
+#: Any warning-sign item the questionnaire asks, the three added in issue 12 included.
+WARNING_ITEM = st.sampled_from(warning_items(knowledge_base()))

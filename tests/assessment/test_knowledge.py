@@ -76,19 +76,31 @@ BROKEN = [
     ("evidence.csv", _set("item", "shoe_size"), "unknown questionnaire item 'shoe_size'", 2),
     (
         "evidence.csv",
-        _append(["muscle_strain", "activity", "swimming", "", "", "0.3", "x", "cramp_article"]),
+        _append(
+            [
+                "muscle_strain",
+                "activity",
+                "swimming",
+                "",
+                "",
+                "0.3",
+                "generic",
+                "x",
+                "cramp_article",
+            ]
+        ),
         "for 'activity' use one of",
         None,
     ),
     (
         "evidence.csv",
-        _append(["muscle_strain", "age", "", "1", "200", "0.3", "x", "cramp_article"]),
+        _append(["muscle_strain", "age", "", "1", "200", "0.3", "generic", "x", "cramp_article"]),
         "do not fit inside 5..110",
         None,
     ),
     (
         "evidence.csv",
-        _append(["muscle_strain", "age", "old", "", "", "0.3", "x", "cramp_article"]),
+        _append(["muscle_strain", "age", "old", "", "", "0.3", "generic", "x", "cramp_article"]),
         "leave 'value' empty",
         None,
     ),
@@ -103,7 +115,44 @@ BROKEN = [
     ("triage_levels.csv", _set("id", "panic"), "levels must be exactly", None),
     ("sources.csv", _set("kind", "rumour"), "not one of: article, guideline", 2),
     ("causes.csv", lambda rows: rows[0].append("extra"), "expected the columns", 1),
-    ("evidence.csv", lambda rows: rows[1].pop(), "expected 8 cells, found 7", 2),
+    ("evidence.csv", lambda rows: rows[1].pop(), "expected 9 cells, found 8", 2),
+    ("evidence.csv", _set("role", "maybe"), "not one of: specific, generic", 2),
+    ("evidence.csv", _set("role", "diagnosis"), "only 'known_conditions' answers", 2),
+    (
+        "evidence.csv",
+        _append(
+            [
+                "muscle_strain",
+                "known_conditions",
+                "other",
+                "",
+                "",
+                "0.5",
+                "diagnosis",
+                "x",
+                "cramp_article",
+            ]
+        ),
+        "a reported diagnosis must come first",
+        None,
+    ),
+    ("triage_levels.csv", _set("phone", "fax"), "use emergency, urgent or leave it empty", 2),
+    ("triage_levels.csv", _set("what_to_do", "Call 999 now."), "holds a phone number", 2),
+    ("triage_levels.csv", _set("disclaimer", ""), "'disclaimer' is empty", 2),
+    ("triage_levels.csv", _set("how_fast", "In {two_weeks}"), "not a rule in timeline.csv", 2),
+    ("timeline.csv", _set("days", "0"), "at least 1", 2),
+    ("warning_signs.csv", _set("level", "see_doctor"), "'saddle_numbness' = true must give", None),
+    ("questions.csv", _set("widget", "checkbox", row=26), "with the 'yes_or_no' widget", 27),
+    ("questions.csv", _set("step", "habits", row=26), "must be in the 'warning_signs' step", 27),
+    ("question_conditions.csv", _append(["fever", "activity", "running"]), "always asked", None),
+    (
+        "question_conditions.csv",
+        _append(["activity", "heavy_lifting", "true"]),
+        "not asked in a step before 'activity'",
+        None,
+    ),
+    ("question_conditions.csv", _append(["smoker", "age", ""]), "number item 'age'", None),
+    ("question_conditions.csv", _set("value", "swimming"), "for 'activity' use one of", 2),
 ]
 
 
@@ -148,5 +197,5 @@ def test_a_cause_without_evidence_is_refused(data_copy):
         rows[:] = [r for r in rows if r[0] != "dehydration"]
 
     _rewrite(data_copy / "evidence.csv", drop)
-    with pytest.raises(KnowledgeError, match="no evidence for dehydration"):
+    with pytest.raises(KnowledgeError, match="no specific evidence for dehydration"):
         load(data_copy)

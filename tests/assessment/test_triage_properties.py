@@ -1,7 +1,9 @@
 """Properties over thousands of random valid answer sets: a warning sign always wins.
 
-The oracle below is CONTRACT section 2 written out independently of data/,
-so a mistake in warning_signs.csv cannot hide behind itself.
+The oracle below is CONTRACT section 2 written out independently of data/ (and
+of backcare.assessment.contract), so a mistake in warning_signs.csv cannot hide
+behind itself. The answer sets cover every questionnaire item, the three signs
+added in issue 12 (between_shoulder_blades, fracture_risk, infection_risk) too.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 
 from backcare import assess
 from backcare.assessment import contract
-from tests.assessment.strategies import ANSWER_SETS
+from tests.assessment.strategies import ANSWER_SETS, WARNING_ITEM
 
 RANK = {level: n for n, level in enumerate(contract.TRIAGE_LEVELS)}  # 0 = most urgent
 
@@ -25,6 +27,9 @@ URGENT = {
     "night_pain",
     "worse_with_cough",
     "feeling_unwell",
+    "between_shoulder_blades",
+    "fracture_risk",
+    "infection_risk",
 }
 SEE_DOCTOR = {"leg_numbness", "pain_worsening", "stops_daily_activities", "struggling_to_cope"}
 
@@ -77,3 +82,28 @@ def test_any_emergency_sign_gives_emergency_whatever_else_is_said(answers, sign)
 def test_saying_more_never_lowers_the_level(answers, more):
     level = assess(answers).triage.level
     assert RANK[assess({**more, **answers}).triage.level] <= RANK[level]
+
+
+@settings(max_examples=500, deadline=None)
+@given(ANSWER_SETS, st.sampled_from(sorted(URGENT)))
+def test_any_urgent_sign_gives_at_least_urgent_whatever_else_is_said(answers, sign):
+    result = assess({**answers, sign: True})
+    assert RANK[result.triage.level] <= RANK["urgent"]
+    assert sign in {r.item for r in result.triage.reasons}
+    # A fired sign is never hidden behind a self-care result, answered or not.
+    assert not result.triage.safe_self_care
+
+
+def test_the_oracle_knows_every_warning_sign_the_questionnaire_asks(kb):
+    from backcare.assessment.questionnaire import warning_items
+
+    assert set(warning_items(kb)) == EMERGENCY | URGENT | SEE_DOCTOR
+
+
+@settings(max_examples=500, deadline=None)
+@given(ANSWER_SETS, WARNING_ITEM)
+def test_any_warning_sign_the_questionnaire_asks_wins_and_is_named(answers, item):
+    answers = {**answers, item: True}
+    triage = assess(answers).triage
+    assert RANK[triage.level] <= RANK[required_level(answers)] < RANK["self_care"]
+    assert item in {r.item for r in triage.reasons}

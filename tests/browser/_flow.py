@@ -21,7 +21,7 @@ AREAS = "Where does it hurt?"
 FEELS = "What does the pain feel like?"
 WARM_UP = "Did you warm up before you started?"
 HARD_SURFACE = "I mostly run on hard surfaces or downhill"
-SADDLE = "Numbness or tingling around my genitals, buttocks or inner thighs"
+SADDLE = "My genitals, bottom or inner thighs feel numb or tingle"
 STILL_HERE = "I'm still here"
 #: axe impact levels the issue forbids.
 BLOCKING = ("serious", "critical")
@@ -106,7 +106,7 @@ def answer_by_mouse(where: Where, page: Page, person: Person) -> None:
     tick(where, HARD_SURFACE)
     press(where, "Next", to_step=4)
     if person.emergency:
-        tick(where, SADDLE)
+        choose(where, SADDLE, "Yes")
     see_results(where)
 
 
@@ -204,7 +204,7 @@ def answer_by_keyboard(page: Page) -> None:
     kb_tick(page, HARD_SURFACE)
     kb_press(page, "Next")
     at_step(page, 4)
-    kb_tick(page, SADDLE)
+    kb_choose(page, SADDLE, "Yes", arrow="ArrowRight")
     kb_press(page, "See my results")
 
 

@@ -93,7 +93,7 @@ def test_the_emergency_result_passes_axe(
     _banner_is_announced(page, "emergency")
     assert blocking_violations(page) == []
     # The folded details, opened, too.
-    page.get_by_text("Possible explanations and what may help").click()
+    page.get_by_text("Possible causes and what may help").click()
     expect(page.get_by_role("heading", name="Possible explanations")).to_be_visible()
     assert blocking_violations(page) == []
 
@@ -128,7 +128,7 @@ def test_the_whole_assessment_works_with_the_keyboard_alone(
     _banner_is_announced(page, "emergency")
     # What was typed and chosen arrived: the runner's explanation is among the causes.
     # The details are folded at this level: open them by keyboard too.
-    details = page.locator("summary").filter(has_text="Possible explanations and what may help")
+    details = page.locator("summary").filter(has_text="Possible causes and what may help")
     tab_to(page, details)
     page.keyboard.press("Enter")
     expect(page.get_by_text("Impact from running").first).to_be_visible()

@@ -24,7 +24,7 @@ WATCH_S, EVERY_S = 5.0, 0.05
 #: On a busy machine a page may take longer to load: watch on until each has (at most this).
 LOAD_LIMIT_S = 30.0
 #: Every page title the app itself may show in personal mode's menu.
-PERSONAL_MENU = {"Assessment", "Results", "Pain diary", "About", "Insights"}
+PERSONAL_MENU = {"Check your back", "Results", "Pain diary", "About", "Insights"}
 #: What a menu of files would say: the name of every Python file a visitor could be shown.
 FILE_NAMES = {
     path.stem.lstrip("_").replace("_", " ")

@@ -18,7 +18,7 @@ from backcare.ui.consent import THANKS
 from tests.analytics.test_store import HOLDER
 from tests.ui.app_under_test import APP, page
 
-SHARE_BOX = "Share an anonymous record of this assessment"
+SHARE_BOX = "Share a record of this check, with no name on it"
 ANSWERS = {
     "activity": "running",
     "age": 37,

@@ -115,7 +115,7 @@ def cards(at: AppTest) -> list[str]:
 def test_nothing_of_the_diary_shows_until_the_browser_has_answered():
     at = AppTest.from_file(APP, default_timeout=30).run()
     at.switch_page(DIARY).run()
-    assert [i.value for i in at.info] == ["Opening your diary from this browser…"]
+    assert [i.value for i in at.info] == ["Opening your diary…"]
     assert "No entries yet" not in text_of(at)
     assert not at.button and not at.radio  # no form, no empty list, no "delete all"
     assert request(at) == {"key": "backcare.diary", "load": True, "rev": None, "write": None}
@@ -217,7 +217,7 @@ def test_delete_all_asks_for_confirmation_then_removes_the_stored_diary():
     assert written(at) == () and request(at)["write"]["text"] is None
     assert session_entries(at) == ()
     assert "No entries yet" in text_of(at)
-    assert at.success[0].value == "Your diary data was deleted from this browser."
+    assert at.success[0].value == "Your diary was deleted from this browser."
 
 
 def test_notes_are_shown_as_plain_text_never_as_markdown_or_html():
@@ -276,7 +276,7 @@ def test_a_merge_import_previews_then_adds_and_updates():
     assert at.radio[-1].value == "merge"
     press(at, "Import 2 entries")
     assert written(at) == (mine, shared_new, fresh)
-    assert at.success[0].value == "Imported the file: 1 new, 1 updated, 0 already in your diary."
+    assert at.success[0].value == "Done: 1 new, 1 changed, 0 already in your diary."
     assert not at.file_uploader[0].value  # the uploader is cleared for the next file
 
 
@@ -354,7 +354,7 @@ def test_the_results_page_starts_an_entry_with_todays_pain_and_activity():
     at.run()
     at.switch_page(page("results")).run()
     press(at, "Add today to my pain diary")
-    assert at.info[0].value == "Opening your diary from this browser…"
+    assert at.info[0].value == "Opening your diary…"
     at.session_state[STORE] = answered(None)
     at.switch_page(DIARY).run()  # AppTest reruns the page it last opened, not the one switched to
     assert "filled in from your assessment" in text_of(at)

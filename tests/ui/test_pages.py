@@ -49,7 +49,7 @@ def _complete(at: AppTest, warning: str | None = None) -> None:
     _tick(at, "I mostly run on hard surfaces or downhill")
     _press(at, "Next")
     if warning:
-        _tick(at, warning)
+        _by_label(at.radio, warning).set_value("yes")
     _press(at, "See my results")
 
 
@@ -86,12 +86,14 @@ def test_questions_left_alone_are_not_answered(app):
     assert "days_since_onset" not in answers and "pain_now" not in answers
 
 
-def test_warning_signs_are_one_checklist_on_the_last_step(app):
+def test_warning_signs_are_each_a_yes_or_no_on_the_last_step(app):
     for _ in range(3):
         _press(app, "Next")
     assert "Step 4 of 4: Warning signs" in app.get("progress")[0].proto.text
-    labels = [c.label for c in app.checkbox]
-    assert len(labels) == 17
+    assert not app.checkbox
+    labels = [r.label for r in app.radio]
+    assert len(labels) == 20
+    assert all(r.options == ["Yes", "No"] and r.value is None for r in app.radio)
     assert "Chest pain as well as the back pain" in labels
     assert [b.label for b in app.button] == ["Back", "See my results"]
 
@@ -109,9 +111,9 @@ def test_a_runner_without_warning_signs_gets_self_care_and_running_advice(app):
         "What may ease it now",
         "Preventing it next time",
     ]
-    assert "not a diagnosis" in text
+    assert "does not diagnose" in text
     bars = app.get("progress")
-    assert bars and "fit with your answers" in bars[0].proto.text
+    assert bars and "of your answers" in bars[0].proto.text
 
 
 def test_an_emergency_sign_puts_the_emergency_banner_first(app):
@@ -123,7 +125,7 @@ def test_an_emergency_sign_puts_the_emergency_banner_first(app):
     # One alert, first; the details wait in a folded section, with a reminder after them.
     assert len(app.error) == 1
     assert "Remember: get emergency help now" in _text(app)
-    assert app.expander[0].label == "Possible explanations and what may help"
+    assert app.expander[0].label == "Possible causes and what may help"
     assert not app.success
 
 

@@ -1,0 +1,157 @@
+"""The questionnaire model: warning signs as explicit Yes/No, and only the questions that apply."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
+from backcare import assess
+from backcare.assessment import contract
+from backcare.assessment.questionnaire import (
+    WARNING_STEP,
+    answer_from_widget,
+    applicable,
+    applies,
+    option_label,
+    pages,
+    warning_items,
+    widget_options,
+    widget_value,
+)
+from tests.assessment.strategies import ANSWER_SETS
+
+README = Path(__file__).resolve().parents[2] / "data" / "README.md"
+
+#: Three people as the questionnaire meets them (the pain step answered as they would).
+STORIES = {
+    "stretching": {
+        "activity": "stretching",
+        "onset": "during",
+        "pain_areas": ("lower_back",),
+        "pain_feels": ("cramp",),
+    },
+    "running": {
+        "activity": "running",
+        "onset": "next_day",
+        "pain_areas": ("lower_back", "buttock"),
+        "pain_feels": ("dull_ache",),
+    },
+    "lifting": {
+        "activity": "strength_training",
+        "onset": "during",
+        "pain_areas": ("lower_back", "leg"),
+        "pain_feels": ("sharp", "shooting_down_leg"),
+    },
+}
+
+
+def asked(kb, answers: dict) -> list[str]:
+    """Every question a person with these answers is shown, step by step."""
+    return [q.id for page in pages(kb) for q in page.questions if applies(q, answers)]
+
+
+def test_every_warning_sign_is_an_explicit_yes_or_no(kb):
+    items = warning_items(kb)
+    assert set(items) == set(contract.WARNING_ITEMS)
+    for item in items:
+        question = kb.questions[item]
+        assert question.step == WARNING_STEP
+        assert widget_options(question) == ["yes", "no"]
+        assert [option_label(question, v) for v in widget_options(question)] == ["Yes", "No"]
+        # Nothing is chosen until the person chooses: no default, no "not sure".
+        assert widget_value(question, {}) is None
+        assert answer_from_widget(question, None) is None
+        assert answer_from_widget(question, "yes") is True
+        assert answer_from_widget(question, "no") is False
+        assert widget_value(question, {item: False}) == "no"
+        assert widget_value(question, {item: True}) == "yes"
+
+
+def test_warning_items_follow_the_file_order_and_include_the_new_signs(kb):
+    items = warning_items(kb)
+    in_file = [q for q in kb.questions if kb.questions[q].step == WARNING_STEP]
+    assert list(items) == in_file
+    assert {"between_shoulder_blades", "fracture_risk", "infection_risk"} <= set(items)
+
+
+def test_warmed_up_keeps_its_not_sure_choice(kb):
+    question = kb.questions["warmed_up"]
+    assert widget_options(question) == ["yes", "no", "not_sure"]
+    assert answer_from_widget(question, "not_sure") is None
+
+
+def test_warning_signs_never_depend_on_other_answers(kb):
+    for item in warning_items(kb):
+        assert kb.questions[item].ask_when == ()
+        assert applies(kb.questions[item], {})
+
+
+def test_running_questions_only_for_runners_and_lifting_only_for_lifters(kb):
+    runner = asked(kb, STORIES["running"])
+    stretcher = asked(kb, STORIES["stretching"])
+    lifter = asked(kb, STORIES["lifting"])
+    for item in ("worn_shoes", "hard_surface"):
+        assert item in runner and item not in stretcher and item not in lifter
+    assert "heavy_lifting" in lifter and "heavy_lifting" not in runner + stretcher
+    # Fluids matter for a cramp; smoking for leg pain (the disc).
+    assert "low_fluids" in stretcher and "low_fluids" not in runner
+    assert "smoker" in lifter and "smoker" not in runner
+
+
+def test_answers_to_hidden_questions_are_dropped_and_nothing_else(kb):
+    answers = {**STORIES["stretching"], "worn_shoes": True, "heavy_lifting": True, "fever": False}
+    kept = applicable(answers, kb)
+    assert kept == {**STORIES["stretching"], "fever": False}
+
+
+def test_dropping_repeats_until_stable(kb):
+    # Without a cramp the fluids question does not apply, whatever else was said.
+    answers = {"activity": "running", "low_fluids": True, "worn_shoes": True}
+    assert applicable(answers, kb) == {"activity": "running", "worn_shoes": True}
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANSWER_SETS)
+def test_applicable_answers_all_apply_and_keep_every_warning_answer(answers):
+    from backcare.assessment.engine import knowledge_base
+
+    kb = knowledge_base()
+    kept = applicable(answers, kb)
+    assert set(kept) <= set(answers)
+    assert all(applies(kb.questions[item], kept) for item in kept)
+    for item in warning_items(kb):
+        assert kept.get(item) == answers.get(item)
+    assert applicable(kept, kb) == kept
+    # A hidden question never feeds the triage: dropping its answer keeps the level.
+    assert assess(kept).triage.level == assess(answers).triage.level
+
+
+def _documented_counts() -> dict[str, int]:
+    text = README.read_text(encoding="utf-8")
+    return {
+        story: int(count)
+        for story, count in re.findall(r"\| (stretching|running|lifting) story \| (\d+) \|", text)
+    }
+
+
+@pytest.mark.parametrize("story", sorted(STORIES))
+def test_the_readme_says_how_many_questions_each_story_sees(kb, story):
+    assert _documented_counts()[story] == len(asked(kb, STORIES[story]))
+
+
+def test_unanswered_warning_signs_are_listed_and_forbid_a_safe_self_care(kb):
+    result = assess({"activity": "running"})
+    assert result.triage.level == "self_care"
+    assert result.triage.unanswered_warning_signs == warning_items(kb)
+    assert not result.triage.safe_self_care
+    all_no = {item: False for item in warning_items(kb)}
+    done = assess({"activity": "running", **all_no})
+    assert done.triage.unanswered_warning_signs == ()
+    assert done.triage.safe_self_care
+    one_left = {**all_no}
+    del one_left["fracture_risk"]
+    assert assess(one_left).triage.unanswered_warning_signs == ("fracture_risk",)
+    assert assess(one_left).to_dict()["triage"]["unanswered_warning_signs"] == ["fracture_risk"]
