@@ -48,6 +48,8 @@ from backcare.analytics.store.base import (
     COLUMNS,
     FILTERED,
     LIST_COLUMNS,
+    NO_CAUSE,
+    TOP_CAUSE,
     Selection,
     StoreError,
     StoreLocked,
@@ -123,15 +125,17 @@ class Rollup:
         )
 
 
-#: The scalar columns' counts, and each list column's counts by the columns a Selection
-#: filters on (other list counts, such as causes by pain band, are counted from records).
+#: The scalar columns' counts, the first-ranked cause's and each list column's counts by the
+#: columns a Selection filters on (other counts, such as causes by pain band, are counted from
+#: records).
 ROLLUPS = (
     Rollup("counts", COLUMNS),
+    Rollup("top_cause_counts", (*FILTERED, TOP_CAUSE)),
     Rollup("cause_counts", FILTERED, "cause"),
     Rollup("warning_sign_counts", FILTERED, "warning_sign"),
 )
 #: Bumped whenever ROLLUPS change: a store with another layout rebuilds its rollups.
-ROLLUP_LAYOUT = 1
+ROLLUP_LAYOUT = 2
 STATE = "rollup_state"
 STATE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {STATE} (layout INTEGER NOT NULL, folded BIGINT NOT NULL)
@@ -165,11 +169,16 @@ def _row(record: AnonymousRecord) -> tuple:
     )
 
 
+#: The first-ranked cause as a column (DuckDB lists count from 1; an empty list gives NULL).
+_TOP_CAUSE = f"coalesce(top_causes[1], '{NO_CAUSE}') AS {TOP_CAUSE}"
+
+
 def _records(element: str | None, rows: str = "TRUE") -> str:
     """The records that ``rows`` picks, one row per element of a list column if one is named."""
     if element is None:
-        return f"(SELECT * FROM records WHERE {rows})"
-    return f"(SELECT *, unnest({LIST_COLUMNS[element]}) AS {element} FROM records WHERE {rows})"
+        return f"(SELECT *, {_TOP_CAUSE} FROM records WHERE {rows})"
+    unnest = f"unnest({LIST_COLUMNS[element]}) AS {element}"
+    return f"(SELECT *, {_TOP_CAUSE}, {unnest} FROM records WHERE {rows})"
 
 
 def count_sql(columns: Sequence[str], selection: Selection) -> tuple[str, list[str]]:
