@@ -284,6 +284,30 @@ def test_causes_are_counted_under_the_first_ranked_only(vocab):
     assert _shown(publication, "activity_totals", "2026-03")["running"] == "23"
 
 
+def test_a_month_that_cannot_be_protected_shows_its_total_only(vocab, monkeypatch):
+    """Random stores never reach it (no cycle at all through a small count), so it is
+    injected here: the analyst gets one sentence and the month's total, nothing else."""
+
+    def cannot(*_):
+        raise insights.CannotProtect
+
+    items = [record()] * 12 + [record(triage="urgent", warning_signs=("fever",))] * 3
+    monkeypatch.setattr(insights, "protect", cannot)
+    insights._protect_month.cache_clear()
+    try:
+        publication = _publish(items, 5, vocab)
+    finally:
+        insights._protect_month.cache_clear()
+    assert publication.withheld == {
+        "2026-03": "This month's tables cannot be shown without revealing a small group."
+    }
+    assert publication.total("2026-03") == (15, "15")
+    assert [name for name, f in publication.month("2026-03").items() if not f.empty] == [
+        "monthly_totals"
+    ]
+    assert _leaks(publication, vocab) == []
+
+
 def test_a_view_with_a_small_count_is_never_let_through():
     frame = pd.DataFrame({"n": pd.array([3], dtype="Int64"), "shown": ["3"]})
     with pytest.raises(AssertionError, match="below 5"):
@@ -354,6 +378,37 @@ def test_charts_carry_only_published_counts(demo_publication, vocab):
     # The demo data has small and hidden groups, and the charts carry their labels.
     labels = {row["shown"] for chart in charts.values() for row in _chart_rows(chart)}
     assert {f"<{k}", "hidden"} <= labels
+
+
+#: Records an onlooker would love to single out, planted among the demo records.
+PLANTED = (
+    [record(week="2026-W10", site_id="rare-site", triage="urgent", warning_signs=("fever",))] * 2
+    + [record(week="2026-W11", activity="unknown", top_causes=("underlying_condition",),
+              triage="see_doctor")]
+    + [record(week="2026-W12", age_band="110-119", pain_band="7-10")]
+    + [record(week="2024-W40", triage="emergency", warning_signs=("chest_pain",))]
+)  # fmt: skip
+
+
+def test_planted_records_are_never_recovered(vocab):
+    store = DuckDBStore(":memory:")
+    store.submit_many(demo_data.generate(1500, seed=3, end=TODAY))
+    store.submit_many(PLANTED)
+    publication = insights.publish(store, 11, vocab, today=TODAY)
+    store.close()
+    assert _leaks(publication, vocab) == []
+    # The lone early record's month shows "<11" and nothing else; the months between are 0.
+    assert publication.months[0] == "2024-10"
+    assert publication.total("2024-10") == (None, "<11")
+    assert publication.total("2024-11") == (0, "0")
+    assert [n for n, f in publication.month("2024-10").items() if not f.empty] == [
+        "monthly_totals"
+    ]
+    # The rare site is never named: its two records are among "other sites".
+    assert not any((frame == "rare-site").any().any() for frame in publication.views.values())
+    assert _shown(publication, "site_totals", "2026-03")["other sites"] == "<11"
+    assert _shown(publication, "age_totals", "2026-03")["110-119"] == "<11"
+    assert _shown(publication, "activity_totals", "2026-03")["unknown"] in ("<11", "hidden")
 
 
 def test_demo_data_leaves_nothing_for_the_onlooker(demo_publication, vocab):
