@@ -288,8 +288,9 @@ MonthRows = dict[str, list[tuple[tuple[Hashable, ...], int, str]]]
 def publish(store: Store, k: int, vocab: Vocabulary, today: date | None = None) -> Publication:
     """Count the records of every finished month and keep only what is safe to show.
 
-    Each month is protected once and remembered (a finished month's counts do not
-    change), so a page that asks again only pays for the counts.
+    A finished month's counts do not change, so each month is protected once and the
+    whole publication is remembered for the counts it came from: a page that asks again
+    only pays for the counts. Its frames are shared between callers: never modify them.
     """
     open_month = current_month(today or date.today())
     by_month: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
@@ -298,21 +299,34 @@ def publish(store: Store, k: int, vocab: Vocabulary, today: date | None = None) 
             month = month_of(week)
             if month < open_month:
                 by_month[month][name][tuple(key)] += n
-    if not by_month:
-        return Publication(k, (), _frames({}, k))
-    months = month_span(min(by_month), max(by_month))
+    months = month_span(min(by_month), max(by_month)) if by_month else ()
+    counts = tuple(
+        (month, tuple((name, tuple(sorted(by_month[month][name].items()))) for name in QUERIES))
+        for month in months
+    )
+    return _publication(counts, k, vocab.rules)
+
+
+@functools.lru_cache(maxsize=64)
+def _publication(
+    counts: tuple[tuple[str, MonthCounts], ...], k: int, rules: Rules
+) -> Publication:
     rows: dict[str, list] = defaultdict(list)
     withheld = {}
-    for month in months:
-        counts = tuple(
-            (name, tuple(sorted(by_month[month][name].items()))) for name in QUERIES
-        )
-        month_rows, reason = _protect_month(counts, k, vocab.rules)
+    for month, month_counts in counts:
+        month_rows, reason = _protect_month(month_counts, k, rules)
         if reason:
             withheld[month] = reason
         for name, entries in month_rows.items():
             rows[name] += [((month, *key), value, status) for key, value, status in entries]
-    return Publication(k, months, _frames(rows, k), withheld)
+    return Publication(k, tuple(month for month, _ in counts), _frames(rows, k), withheld)
+
+
+def forget() -> None:
+    """Drop every remembered month and publication (for measuring, and tests that swap
+    the protection)."""
+    _protect_month.cache_clear()
+    _publication.cache_clear()
 
 
 def _frames(rows: Mapping[str, list], k: int) -> dict[str, pd.DataFrame]:

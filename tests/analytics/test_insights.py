@@ -226,11 +226,11 @@ def test_the_onlooker_finds_what_hiding_small_cells_alone_gives_away(vocab, monk
         + [record(site_id="clinic-b")] * 15
     )
     monkeypatch.setattr(insights, "protect", _primary_only)
-    insights._protect_month.cache_clear()
+    insights.forget()
     try:
         leaks = _leaks(_publish(items, 5, vocab), vocab)
     finally:
-        insights._protect_month.cache_clear()
+        insights.forget()
     assert any("from its total minus the shown counts" in leak for leak in leaks)
     assert any("'warning_signs', '2026-03', 'fever') = 3" in leak for leak in leaks)
 
@@ -293,11 +293,11 @@ def test_a_month_that_cannot_be_protected_shows_its_total_only(vocab, monkeypatc
 
     items = [record()] * 12 + [record(triage="urgent", warning_signs=("fever",))] * 3
     monkeypatch.setattr(insights, "protect", cannot)
-    insights._protect_month.cache_clear()
+    insights.forget()
     try:
         publication = _publish(items, 5, vocab)
     finally:
-        insights._protect_month.cache_clear()
+        insights.forget()
     assert publication.withheld == {
         "2026-03": "This month's tables cannot be shown without revealing a small group."
     }
