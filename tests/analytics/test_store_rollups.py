@@ -142,6 +142,9 @@ def test_counts_equal_those_of_the_raw_records_folded_or_not(first, second, fold
 def test_every_insights_query_is_answered_from_a_rollup():
     for columns in INSIGHTS_QUERIES:
         assert rollup_sql(columns, Selection(site_id="x", first_week="2026-W01")) is not None
+        # Over the whole store, from a rollup of exactly that count, whatever the store's size.
+        sql, _ = rollup_sql(columns, Selection())
+        assert " FROM counts " not in sql and "FROM week_" in sql, sql
 
 
 RECORD = AnonymousRecord(
