@@ -1,4 +1,8 @@
-"""Insights for analysts: k-anonymous figures of the shared records and a SQL console over them."""
+"""Insights for analysts: the protected monthly figures of the shared records and a SQL console.
+
+Every number here is a cell of one publication (backcare.analytics.insights): choosing a
+month only picks which of its cells to draw.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import streamlit as st
 from backcare.analytics import access, insights
 from backcare.analytics import charts as insight_charts
 from backcare.analytics.console import ROW_LIMIT, Console, Refused
-from backcare.analytics.store.base import ACTIVITIES, AGE_BANDS, Selection, StoreError
+from backcare.analytics.store.base import StoreError
 from backcare.analytics.store.registry import shared
 from backcare.assessment.engine import knowledge_base
 from backcare.settings import current
@@ -18,8 +22,7 @@ from backcare.settings import current
 _ANALYST = "_insights_analyst"
 _QUERY = "insights_query"
 _RESULT = "_insights_result"
-ALL = "All"
-EXAMPLE_QUERY = "SELECT week, n, shown\nFROM weekly_totals\nORDER BY week"
+EXAMPLE_QUERY = "SELECT month, n, shown\nFROM monthly_totals\nORDER BY month"
 
 
 def _expected_password() -> str | None:
@@ -57,45 +60,17 @@ def _sign_in(expected: str) -> None:
         st.error("That password was not accepted.")
 
 
-def _filters(options: insights.Options) -> Selection:
-    weeks = options.weeks
-    if len(weeks) > 1:
-        first, last = st.select_slider(
-            "Weeks",
-            options=weeks,
-            value=(weeks[0], weeks[-1]),
-            help="At either end the range also takes in the quieter weeks before or after.",
-        )
-    else:
-        first = last = weeks[0]
-        st.write(f"Week: {first}")
-    site_col, activity_col, age_col = st.columns(3)
-    site = site_col.selectbox("Site", [ALL, *options.sites])
-    activity = activity_col.selectbox(
-        "Activity", [ALL, *ACTIVITIES], format_func=lambda a: a.replace("_", " ")
-    )
-    age = age_col.selectbox("Age band", [ALL, *AGE_BANDS])
-    return Selection(
-        # The ends of the slider mean "from the start" and "to date", thin weeks included.
-        first_week=None if first == weeks[0] else first,
-        last_week=None if last == weeks[-1] else last,
-        site_id=None if site == ALL else site,
-        activity=None if activity == ALL else activity,
-        age_band=None if age == ALL else age,
-    )
-
-
 def _numbers(frame: pd.DataFrame) -> None:
     """The figures' numbers as a table, for reading exactly and for screen readers."""
     with st.expander("The numbers"):
         st.dataframe(frame.drop(columns="n"), hide_index=True, width="stretch")
 
 
-def _console(report: insights.Report, kiosk: bool) -> None:
+def _console(publication: insights.Publication, kiosk: bool) -> None:
     st.header("SQL console")
     st.write(
         "Write one SELECT over the views below: they hold the figures above, already with "
-        f"small groups hidden (`n` is empty where `shown` says <{report.k} or hidden). "
+        f"small groups hidden (`n` is empty where `shown` says <{publication.k} or hidden). "
         f"At most {ROW_LIMIT:,} rows come back, and a query stops after a few seconds."
     )
     with st.expander("Views and their columns"):
@@ -108,7 +83,7 @@ def _console(report: insights.Report, kiosk: bool) -> None:
     st.session_state.setdefault(_QUERY, EXAMPLE_QUERY)
     sql = st.text_area("Query", key=_QUERY, height=120)
     if st.button("Run query", icon=":material/play_arrow:"):
-        console = Console(report.views)
+        console = Console(publication.views)
         try:
             st.session_state[_RESULT] = console.run(sql)
         except Refused as exc:
@@ -157,42 +132,51 @@ if st.sidebar.button("Sign out of Insights", icon=":material/logout:"):
     st.rerun()
 
 k = settings.k
+vocab = insights.vocabulary(knowledge_base())
 try:
     store = shared(settings.store_path)
-    with st.spinner("Looking at the shared records…"):
-        options = insights.options(store, k)
+    with st.spinner("Counting and hiding small groups…"):
+        publication = insights.publish(store, k, vocab)
 except StoreError as exc:
     st.error(str(exc))
     st.stop()
-if not options.weeks:
-    st.info(f"Not enough shared records yet: figures appear once a week holds at least {k}.")
+if not publication.months:
+    st.info(
+        "Not enough shared records yet: figures appear for each calendar month once it is over."
+    )
     st.stop()
 
 st.write(
-    f"Counts of anonymous records people chose to share. A count below {k} is shown as "
-    f"**<{k}**; a few larger ones are **hidden** so that no small count can be worked out "
-    f"from the totals. In a row or column whose total is below {k}, zeros read <{k} too."
+    f"Counts of anonymous records people chose to share, by calendar month, for months that "
+    f"are over. A count below {k} is shown as **<{k}**; a few larger ones are **hidden** so "
+    f"that no small count can be worked out from the totals. In a row or column whose total "
+    f"is below {k}, zeros read <{k} too. Every month's tables are protected together, so "
+    "comparing months, sites or tables gives nothing away either."
 )
-selection = _filters(options)
-vocab = insights.vocabulary(knowledge_base())
-with st.spinner("Counting and hiding small groups…"):
-    report = insights.build(store, selection, k, vocab)
-if report.withheld:
-    st.warning(report.withheld)
-    st.stop()
+views = publication.views
+st.altair_chart(insight_charts.monthly_totals(views), width="stretch")
+_numbers(views["monthly_totals"])
+st.altair_chart(insight_charts.triage_per_month(views, vocab), width="stretch")
+_numbers(views["triage_totals"])
 
-total = report.total
-st.metric("Assessments in this selection", "hidden" if total is None else f"{total:,}")
+month = st.selectbox(
+    "Month", publication.months, index=len(publication.months) - 1, format_func=insights.month_name
+)
+total, shown = publication.total(month)
+st.metric(
+    f"Assessments in {insights.month_name(month)}", shown if total is None else f"{total:,}"
+)
+if month in publication.withheld:
+    st.warning(publication.withheld[month])
+else:
+    tables = publication.month(month)
+    st.altair_chart(insight_charts.site_triage(tables, vocab), width="stretch")
+    _numbers(tables["site_triage"])
+    st.altair_chart(insight_charts.causes_by_activity(tables, vocab), width="stretch")
+    _numbers(tables["cause_by_activity"])
+    st.altair_chart(insight_charts.pain_by_age(tables), width="stretch")
+    _numbers(tables["pain_by_age"])
+    st.altair_chart(insight_charts.warning_signs(tables, vocab), width="stretch")
+    _numbers(tables["warning_signs"])
 
-st.altair_chart(insight_charts.weekly_totals(report), width="stretch")
-_numbers(report.views["weekly_totals"])
-st.altair_chart(insight_charts.triage_mix(report, vocab), width="stretch")
-_numbers(report.views["weekly_triage"])
-st.altair_chart(insight_charts.top_causes(report, vocab), width="stretch")
-_numbers(report.views["causes_by_activity"])
-st.altair_chart(insight_charts.pain_by_age(report), width="stretch")
-_numbers(report.views["pain_by_age"])
-st.altair_chart(insight_charts.warning_signs(report, vocab), width="stretch")
-_numbers(report.views["warning_signs"])
-
-_console(report, settings.kiosk)
+_console(publication, settings.kiosk)

@@ -1,27 +1,31 @@
-"""Altair charts of the k-safe views: drawn from published counts and labels only.
+"""Altair charts of the published views: drawn from published counts and labels only.
 
 A chart's data travels to the browser whole (tooltips read from it), so each
-chart is built from a view's ``n`` (empty when hidden) and ``shown`` label and
-nothing else: a hidden count is not in the page even where no mark draws it.
+chart is built from a view's ``n`` (empty when not shown) and ``shown`` label
+and nothing else: a hidden count is not in the page even where no mark draws it.
 Hidden counts are written as their label ("<11", "hidden") where their bar
-or cell would be.
+or cell would be. Charts over months take the publication's views; charts of
+one month take ``Publication.month()``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import altair as alt
 import pandas as pd
 
-from backcare.analytics.insights import Report, Vocabulary
-from backcare.analytics.store.base import ACTIVITIES, AGE_BANDS, PAIN_BANDS_ALL
+from backcare.analytics.insights import Vocabulary
+from backcare.analytics.store.base import ACTIVITIES, AGE_BANDS, NO_CAUSE, PAIN_BANDS_ALL
 from backcare.assessment.contract import TRIAGE_LEVELS
 
-#: Causes shown in "top causes by activity": the most often named overall.
+Views = Mapping[str, pd.DataFrame]
+#: Causes shown in "likeliest cause by activity": those most often ranked first.
 TOP_CAUSES = 8
 #: Colours per triage level, most urgent darkest; each also has its name in the legend.
 TRIAGE_COLOURS = ("#7f1d1d", "#c2410c", "#1d4ed8", "#15803d")
-#: Streamlit fits the whole chart (titles, axes, legend) into its height, so the week
-#: charts need room for their turned labels and the triage legend below them.
+#: Streamlit fits the whole chart (titles, axes, legend) into its height, so the month
+#: charts need room for their labels and the triage legend below them.
 HEIGHT = 320
 TRIAGE_HEIGHT = 420
 
@@ -34,11 +38,14 @@ def _published(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def weekly_totals(report: Report) -> alt.Chart:
-    data = _published(report.views["weekly_totals"])
+def monthly_totals(views: Views) -> alt.Chart:
+    data = _published(views["monthly_totals"])
     base = alt.Chart(data).encode(
-        x=alt.X("week:O", title="ISO week", sort=list(data["week"])),
-        tooltip=[alt.Tooltip("week:O", title="Week"), alt.Tooltip("shown:N", title="Assessments")],
+        x=alt.X("month:O", title="Month", sort=list(data["month"])),
+        tooltip=[
+            alt.Tooltip("month:O", title="Month"),
+            alt.Tooltip("shown:N", title="Assessments"),
+        ],
     )
     bars = base.mark_bar().encode(y=alt.Y("n:Q", title="Assessments"))
     labels = (
@@ -46,11 +53,11 @@ def weekly_totals(report: Report) -> alt.Chart:
         .mark_text(baseline="bottom", dy=-2, fontSize=10, angle=270, align="left")
         .encode(y=alt.datum(0), text="shown:N")
     )
-    return (bars + labels).properties(height=HEIGHT, title="Assessments per week")
+    return (bars + labels).properties(height=HEIGHT, title="Assessments per month")
 
 
-def triage_mix(report: Report, vocab: Vocabulary) -> alt.Chart:
-    data = _published(report.views["weekly_triage"])
+def triage_per_month(views: Views, vocab: Vocabulary) -> alt.Chart:
+    data = _published(views["triage_totals"])
     data["level"] = data["triage"].map(vocab.levels)
     order = [vocab.levels[t] for t in TRIAGE_LEVELS]
     return (
@@ -58,7 +65,7 @@ def triage_mix(report: Report, vocab: Vocabulary) -> alt.Chart:
         .transform_filter("!datum.hidden")
         .mark_bar()
         .encode(
-            x=alt.X("week:O", title="ISO week", sort=sorted(data["week"].unique())),
+            x=alt.X("month:O", title="Month", sort=sorted(data["month"].unique())),
             y=alt.Y("n:Q", title="Assessments (shown counts)", stack="zero"),
             color=alt.Color(
                 "level:N",
@@ -69,7 +76,7 @@ def triage_mix(report: Report, vocab: Vocabulary) -> alt.Chart:
             ),
             order=alt.Order("triage_rank:Q"),
             tooltip=[
-                alt.Tooltip("week:O", title="Week"),
+                alt.Tooltip("month:O", title="Month"),
                 alt.Tooltip("level:N", title="Triage level"),
                 alt.Tooltip("shown:N", title="Assessments"),
             ],
@@ -77,57 +84,26 @@ def triage_mix(report: Report, vocab: Vocabulary) -> alt.Chart:
         .transform_calculate(
             triage_rank=f"indexof({list(TRIAGE_LEVELS)!r}, datum.triage)",
         )
-        .properties(height=TRIAGE_HEIGHT, title="Triage level per week")
+        .properties(height=TRIAGE_HEIGHT, title="Triage level per month")
     )
 
 
-def top_causes(report: Report, vocab: Vocabulary) -> alt.Chart:
-    data = _published(report.views["causes_by_activity"])
-    totals = data.groupby("cause")["n"].sum(min_count=1).dropna().sort_values(ascending=False)
-    chosen = list(totals.index[:TOP_CAUSES])
-    data = data[data["cause"].isin(chosen)].copy()
-    data["title"] = data["cause"].map(lambda c: vocab.causes.get(c, c))
-    data["activity_name"] = data["activity"].str.replace("_", " ")
-    titles = [vocab.causes.get(c, c) for c in chosen]
-    activities = [a.replace("_", " ") for a in ACTIVITIES]
-    base = alt.Chart(data).encode(
-        y=alt.Y("title:N", title=None, sort=titles, axis=alt.Axis(labelLimit=220)),
-        yOffset=alt.YOffset("activity_name:N", sort=activities),
-        tooltip=[
-            alt.Tooltip("title:N", title="Possible cause"),
-            alt.Tooltip("activity_name:N", title="Activity"),
-            alt.Tooltip("shown:N", title="Assessments"),
-        ],
-    )
-    bars = base.mark_bar().encode(
-        x=alt.X("n:Q", title="Assessments naming it among their top three"),
-        color=alt.Color("activity_name:N", title="Activity", sort=activities),
-    )
-    labels = (
-        base.transform_filter("datum.hidden")
-        .mark_text(align="left", dx=2, fontSize=9)
-        .encode(x=alt.datum(0), text="shown:N")
-    )
-    return (bars + labels).properties(
-        height=max(HEIGHT, 22 * len(chosen) * 2), title="Top possible causes by activity"
-    )
-
-
-def pain_by_age(report: Report) -> alt.Chart:
-    data = _published(report.views["pain_by_age"])
+def _heat_map(
+    data: pd.DataFrame,
+    x: tuple[str, str, Sequence[str]],
+    y: tuple[str, str, Sequence[str]],
+    title: str,
+) -> alt.Chart:
+    """A two-way view as coloured cells, each with its label written in it."""
+    (x_field, x_title, x_sort), (y_field, y_title, y_sort) = x, y
     largest = max((n for n in data["n"] if n is not None), default=0)
     data["dark"] = [n is not None and n > 0.6 * largest for n in data["n"]]
     base = alt.Chart(data).encode(
-        x=alt.X(
-            "pain_band:O",
-            title="Pain band (0–10)",
-            sort=list(PAIN_BANDS_ALL),
-            axis=alt.Axis(labelAngle=0),
-        ),
-        y=alt.Y("age_band:O", title="Age band", sort=list(AGE_BANDS)),
+        x=alt.X(f"{x_field}:O", title=x_title, sort=list(x_sort), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y_field}:O", title=y_title, sort=list(y_sort)),
         tooltip=[
-            alt.Tooltip("age_band:O", title="Age band"),
-            alt.Tooltip("pain_band:O", title="Pain band"),
+            alt.Tooltip(f"{y_field}:O", title=y_title),
+            alt.Tooltip(f"{x_field}:O", title=x_title),
             alt.Tooltip("shown:N", title="Assessments"),
         ],
     )
@@ -142,11 +118,65 @@ def pain_by_age(report: Report) -> alt.Chart:
         text="shown:N",
         color=alt.condition("datum.dark", alt.value("white"), alt.value("black")),
     )
-    return (cells + text).properties(height=HEIGHT + 60, title="Pain band by age band")
+    return (cells + text).properties(height=HEIGHT + 60, title=title)
 
 
-def warning_signs(report: Report, vocab: Vocabulary) -> alt.Chart:
-    data = _published(report.views["warning_signs"])
+def site_triage(month: Views, vocab: Vocabulary) -> alt.Chart:
+    data = _published(month["site_triage"])
+    data["level"] = data["triage"].map(vocab.levels)
+    sites = list(dict.fromkeys(data["site"]))
+    levels = [vocab.levels[t] for t in TRIAGE_LEVELS]
+    return _heat_map(
+        data, ("level", "Triage level", levels), ("site", "Site", sites), "Triage level by site"
+    )
+
+
+def pain_by_age(month: Views) -> alt.Chart:
+    return _heat_map(
+        _published(month["pain_by_age"]),
+        ("pain_band", "Pain band (0–10)", PAIN_BANDS_ALL),
+        ("age_band", "Age band", AGE_BANDS),
+        "Pain band by age band",
+    )
+
+
+def causes_by_activity(month: Views, vocab: Vocabulary) -> alt.Chart:
+    data = _published(month["cause_by_activity"])
+    totals = _published(month["cause_totals"])
+    ranked = totals[totals["cause"] != NO_CAUSE].sort_values(
+        "n", ascending=False, na_position="last", kind="stable"
+    )
+    chosen = list(ranked["cause"][:TOP_CAUSES])
+    data = data[data["cause"].isin(chosen)].copy()
+    data["title"] = data["cause"].map(lambda c: vocab.causes.get(c, c))
+    data["activity_name"] = data["activity"].str.replace("_", " ")
+    titles = [vocab.causes.get(c, c) for c in chosen]
+    activities = [a.replace("_", " ") for a in ACTIVITIES]
+    base = alt.Chart(data).encode(
+        y=alt.Y("title:N", title=None, sort=titles, axis=alt.Axis(labelLimit=220)),
+        yOffset=alt.YOffset("activity_name:N", sort=activities),
+        tooltip=[
+            alt.Tooltip("title:N", title="Possible cause ranked first"),
+            alt.Tooltip("activity_name:N", title="Activity"),
+            alt.Tooltip("shown:N", title="Assessments"),
+        ],
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X("n:Q", title="Assessments that ranked it first"),
+        color=alt.Color("activity_name:N", title="Activity", sort=activities),
+    )
+    labels = (
+        base.transform_filter("datum.hidden")
+        .mark_text(align="left", dx=2, fontSize=9)
+        .encode(x=alt.datum(0), text="shown:N")
+    )
+    return (bars + labels).properties(
+        height=max(HEIGHT, 22 * len(chosen) * 2), title="Likeliest cause by activity"
+    )
+
+
+def warning_signs(month: Views, vocab: Vocabulary) -> alt.Chart:
+    data = _published(month["warning_signs"])
     data["label"] = data["sign"].map(vocab.signs)
     order = list(data.sort_values("n", ascending=False, na_position="last")["label"])
     base = alt.Chart(data).encode(

@@ -15,7 +15,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from backcare.analytics import demo_data, insights
-from backcare.analytics.store.base import Selection, StoreError
+from backcare.analytics.store.base import StoreError
 from backcare.analytics.store.duckdb_store import MAX_BATCH, DuckDBStore
 from backcare.assessment.engine import knowledge_base
 from backcare.settings import MIN_K, current
@@ -42,7 +42,7 @@ def _k(text: str) -> int:
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register `export` and `demo-data` on the main parser's sub-commands."""
     export = commands.add_parser(
-        "export", help="write the k-safe aggregate views as CSV or Parquet files"
+        "export", help="write the protected monthly views as CSV or Parquet files"
     )
     export.add_argument("--format", required=True, choices=insights.EXPORT_FORMATS)
     export.add_argument(
@@ -71,14 +71,18 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -
         print(f"error: {exc}", file=err)
         return EXIT_FAILED
     try:
-        report = insights.build(store, Selection(), k, insights.vocabulary(knowledge_base()))
+        publication = insights.publish(store, k, insights.vocabulary(knowledge_base()))
     finally:
         store.close()
-    if report.withheld:
-        print(f"error: nothing to export: {report.withheld}", file=err)
+    if not publication.months:
+        print(
+            "error: nothing to export: no month has ended since the first assessment was "
+            "shared (only months that are over are published)",
+            file=err,
+        )
         return EXIT_FAILED
     try:
-        written = insights.export(report, args.format, args.out)
+        written = insights.export(publication, args.format, args.out)
     except OSError as exc:
         print(f"error: cannot write to {args.out}: {exc}", file=err)
         return EXIT_FAILED

@@ -38,6 +38,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 SHOWN, SMALL, HIDDEN = "shown", "small", "hidden"
+#: Which total of a grid a floor names: a row's or a column's.
+ROW, COL = "row", "col"
 INFINITE = 1 << 62
 #: What hiding a shown count costs, per kind: totals dearer than cells, the grand total most.
 _WEIGHT = {"cell": 1, "sign": 1, "margin": 3, "total": 1000}
@@ -62,14 +64,15 @@ class Signs:
     The first grid's columns are the levels, most urgent first. ``members`` gives each
     level's signs and their counts: whoever has a sign is counted at its level or a
     more urgent one. For each level in ``complete`` the reverse holds as well: everyone
-    counted at that level has at least one of its signs. ``floors`` names row totals of
-    the other grids whose people are all at that level or a more urgent one, as
-    (grid index, row key): children, for example, are always told to see a doctor.
+    counted at that level has at least one of its signs. ``floors`` names totals of the
+    other grids whose people are all at that level or a more urgent one, as (grid index,
+    ROW or COL, key): children, for example, are always told to see a doctor, and so is
+    everyone whose likeliest cause is a condition a doctor diagnosed.
     """
 
     members: dict[Hashable, list[tuple[Hashable, int]]]
     complete: tuple[Hashable, ...] = ()
-    floors: dict[Hashable, list[tuple[int, Hashable]]] = field(default_factory=dict)
+    floors: dict[Hashable, list[tuple[int, str, Hashable]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,9 +162,11 @@ class _Network:
             else:
                 for c in grid.cols:
                     self._edge(col_nodes[c], r_t, cols[c])
-        for level, rows in (signs.floors if signs else {}).items():
-            # The running sum up to this level is at least each of these row totals.
-            self.low_from[self.chain_var[level]] += [self.row_var[g][r] for g, r in rows]
+        for level, totals in (signs.floors if signs else {}).items():
+            # The running sum up to this level is at least each of these totals.
+            self.low_from[self.chain_var[level]] += [
+                (self.row_var if axis == ROW else self.col_var)[g][key] for g, axis, key in totals
+            ]
         for g in range(len(grids)):
             # This grid's row-total node to the next grid's column-total node: the copies
             # of the grand total form a ring, so conservation makes them all equal.

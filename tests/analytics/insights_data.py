@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from hypothesis import strategies as st
 
@@ -22,6 +23,12 @@ BASE = AnonymousRecord(
     mode="kiosk",
 )
 LEVEL_ORDER = ("emergency", "urgent", "see_doctor", "self_care")
+#: The day the tests publish on: June 2026 is still open, January to May are over.
+TODAY = date(2026, 6, 15)
+#: Weeks of January (W01–W05), February (W06–W09), March (W10–W13) and June (W24, open).
+WEEKS = ("2026-W01", "2026-W02", "2026-W03", "2026-W06", "2026-W10", "2026-W24")
+#: Causes for generated records; a record naming the last is at least "see a doctor".
+CAUSES = ("running_impact", "muscle_strain", "tight_muscles", "underlying_condition")
 
 
 def record(**changes: object) -> AnonymousRecord:
@@ -46,26 +53,24 @@ def records(draw: st.DrawFn, vocab: Vocabulary) -> AnonymousRecord:
         st.one_of(st.just([]), st.lists(st.sampled_from(sign_pool), unique=True, max_size=2))
     )
     signs = tuple(sorted(chosen))
-    band = draw(st.sampled_from(["0-9", "20-29", "30-39", "40-49", "unknown"]))
-    # Children always get at least "see a doctor", as the real scoring says.
-    extra = band == "0-9" or (draw(st.booleans()) and draw(st.booleans()))
+    band = draw(st.sampled_from(["0-9", "20-29", "30-39", "40-49", "110-119", "unknown"]))
+    causes = tuple(draw(st.lists(st.sampled_from(CAUSES), unique=True, max_size=3)))
+    # Children always get at least "see a doctor", as the real scoring says, and so does
+    # anyone whose causes include a condition a doctor diagnosed.
+    extra = (
+        band == "0-9"
+        or "underlying_condition" in causes
+        or (draw(st.booleans()) and draw(st.booleans()))
+    )
     return AnonymousRecord(
-        week=draw(st.sampled_from(["2026-W01", "2026-W02", "2026-W03", "2026-W05"])),
+        week=draw(st.sampled_from(WEEKS)),
         age_band=band,
-        activity=draw(st.sampled_from(["running", "stretching", "strength_training"])),
+        activity=draw(st.sampled_from(["running", "stretching", "strength_training", "unknown"])),
         pain_band=draw(st.sampled_from(["0", "1-3", "4-6", "7-10"])),
         triage=triage_for(signs, vocab, extra),
-        top_causes=tuple(
-            draw(
-                st.lists(
-                    st.sampled_from(["running_impact", "muscle_strain", "tight_muscles"]),
-                    unique=True,
-                    max_size=3,
-                )
-            )
-        ),
+        top_causes=causes,
         warning_signs=signs,
-        site_id=draw(st.sampled_from(["clinic-a", "clinic-b"])),
+        site_id=draw(st.sampled_from(["clinic-a", "clinic-a", "clinic-b", "rare-site"])),
         mode="kiosk",
     )
 

@@ -18,14 +18,17 @@ from backcare.analytics.suppression import (
     Signs,
     protect,
 )
-from tests.analytics.kanon_attack import derivations
+from tests.analytics.kanon_attack import PublicRules, derivations
+
+NO_RULES = PublicRules(level_order=())
 
 
 def _views(grid: Grid, result: Protected, k: int) -> dict[str, pd.DataFrame]:
-    """The grid as the onlooker sees it, in the shape of the weekly views."""
+    """The grid as the onlooker sees it, in the shape of one month's triage by site."""
 
     def frame(columns, rows):
-        out = pd.DataFrame(rows, columns=[*columns, "value", "status"])
+        rows = [("m", *row) for row in rows]
+        out = pd.DataFrame(rows, columns=["month", *columns, "value", "status"])
         out["n"] = [
             v if s == SHOWN else None for v, s in zip(out["value"], out["status"], strict=True)
         ]
@@ -36,10 +39,10 @@ def _views(grid: Grid, result: Protected, k: int) -> dict[str, pd.DataFrame]:
     rows = [(r, sum(grid.cell(r, c) for c in grid.cols), result.row_totals[r]) for r in grid.rows]
     cols = [(c, sum(grid.cell(r, c) for r in grid.rows), result.col_totals[c]) for c in grid.cols]
     return {
-        "weekly_triage": frame(("week", "triage"), cells),
-        "weekly_totals": frame(("week",), rows),
+        "site_triage": frame(("site", "triage"), cells),
+        "site_totals": frame(("site",), rows),
         "triage_totals": frame(("triage",), cols),
-        "overall": frame((), [(sum(grid.counts.values()), result.total)]),
+        "monthly_totals": frame((), [(sum(grid.counts.values()), result.total)]),
     }
 
 
@@ -52,7 +55,7 @@ def _grid(rows: list[list[int]]) -> Grid:
 
 
 def _leaks(grid: Grid, k: int) -> list[str]:
-    return derivations(_views(grid, protect([grid], k)[0], k), k, {}, (), ())
+    return derivations(_views(grid, protect([grid], k)[0], k), k, NO_RULES)
 
 
 def test_a_small_count_alone_in_its_row_gets_company():
@@ -86,8 +89,8 @@ def test_ones_under_a_small_total_are_not_known_ones():
     assert result.col_totals["c0"] == SMALL
     assert {result.cells[(f"r{i}", "c0")] for i in range(5)} == {SMALL}  # the 0 as well
     views = _views(grid, result, 5)
-    assert views["weekly_triage"].set_index(["week", "triage"])["shown"][("r2", "c0")] == "<5"
-    assert derivations(views, 5, {}, (), ()) == []
+    assert views["site_triage"].set_index(["site", "triage"])["shown"][("r2", "c0")] == "<5"
+    assert derivations(views, 5, NO_RULES) == []
 
 
 def test_a_total_below_k_cannot_be_protected():
@@ -112,6 +115,7 @@ def _signed_views(grid: Grid, result: Protected, signs: Signs, k: int) -> dict:
             for sign, value in members]  # fmt: skip
     views["warning_signs"] = pd.DataFrame(
         {
+            "month": ["m"] * len(rows),
             "sign": [r[0] for r in rows],
             "n": [v if st_ == SHOWN else None for _, v, st_ in rows],
             "shown": [label(v, st_, k) for _, v, st_ in rows],
@@ -127,14 +131,14 @@ def test_signs_that_account_for_a_whole_level_are_protected_with_it():
     result = protect([grid], 5, signs)[0]
     assert result.cells[("w", "self_care")] == SMALL
     assert result.signs == {"a": HIDDEN, "b": SHOWN}
-    levels = {"a": "emergency", "b": "emergency"}
-    order = ("emergency", "self_care")
+    rules = PublicRules(("emergency", "self_care"), {"a": "emergency", "b": "emergency"},
+                        ("emergency",))  # fmt: skip
     views = _signed_views(grid, result, signs, 5)
-    assert derivations(views, 5, levels, ("emergency",), order) == []
+    assert derivations(views, 5, rules) == []
     # Had the sign been shown, the onlooker would have had it.
     exposed = Protected(result.cells, result.row_totals, result.col_totals, result.total,
                         {"a": SHOWN, "b": SHOWN})  # fmt: skip
-    leaks = derivations(_signed_views(grid, exposed, signs, 5), 5, levels, ("emergency",), order)
+    leaks = derivations(_signed_views(grid, exposed, signs, 5), 5, rules)
     assert any("'self_care') = 2" in leak for leak in leaks)
 
 
@@ -145,8 +149,9 @@ def test_two_small_signs_that_make_up_a_level_hide_its_total():
     assert result.signs == {"a": SMALL, "b": SMALL}
     assert result.col_totals["emergency"] == HIDDEN
     views = _signed_views(grid, result, signs, 5)
-    levels = {"a": "emergency", "b": "emergency"}
-    assert derivations(views, 5, levels, ("emergency",), ("emergency", "self_care")) == []
+    rules = PublicRules(("emergency", "self_care"), {"a": "emergency", "b": "emergency"},
+                        ("emergency",))  # fmt: skip
+    assert derivations(views, 5, rules) == []
 
 
 @settings(max_examples=150, deadline=None)
@@ -176,4 +181,4 @@ def test_no_small_count_can_be_worked_out_from_any_protected_grid(k, rows, cols,
     assert all(s == SMALL for key, s in result.cells.items() if 0 < grid.cell(*key) < k), (
         "every small count starts hidden"
     )
-    assert derivations(_views(grid, result, k), k, {}, (), ()) == []
+    assert derivations(_views(grid, result, k), k, NO_RULES) == []

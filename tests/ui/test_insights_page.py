@@ -1,4 +1,4 @@
-"""The Insights page through AppTest: the password gate, the figures, filters and the console."""
+"""The Insights page through AppTest: the password gate, the figures, months and the console."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from backcare import settings
-from backcare.analytics import access, demo_data
+from backcare.analytics import access, demo_data, insights
 from backcare.analytics.store.duckdb_store import DuckDBStore
 from backcare.analytics.store.registry import close_shared
+from backcare.assessment.contract import TRIAGE_LEVELS
+from backcare.assessment.engine import knowledge_base
+from tests.analytics.kanon_attack import PublicRules, derivations
+from tests.analytics.test_insights import PLANTED
 from tests.analytics.test_store import HOLDER
 from tests.ui.app_under_test import APP, page
 
@@ -21,6 +25,24 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGE = page("insights")
 PASSWORD = "correct horse battery staple"
 ROWS = 600
+K = 11
+CHARTS = (
+    "Assessments per month",
+    "Triage level per month",
+    "Triage level by site",
+    "Likeliest cause by activity",
+    "Pain band by age band",
+    "Warning-sign frequency",
+)
+#: The view each table under "The numbers" shows, known by its columns.
+TABLE_VIEWS = {
+    ("month", "shown"): "monthly_totals",
+    ("month", "triage", "shown"): "triage_totals",
+    ("site", "triage", "shown"): "site_triage",
+    ("activity", "cause", "shown"): "cause_by_activity",
+    ("age_band", "pain_band", "shown"): "pain_by_age",
+    ("sign", "shown"): "warning_signs",
+}
 
 
 class Clock:
@@ -32,12 +54,20 @@ class Clock:
 
 
 @pytest.fixture(scope="module")
-def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, insights.Publication]:
+    """A store of demo records with a few planted ones, and what it publishes today."""
     path = tmp_path_factory.mktemp("insights") / "store.duckdb"
     store = DuckDBStore(path)
     store.submit_many(demo_data.generate(ROWS, seed=11))
+    store.submit_many(PLANTED)
+    publication = insights.publish(store, K, insights.vocabulary(knowledge_base()))
     store.close()
-    return path
+    return path, publication
+
+
+@pytest.fixture(scope="module")
+def store_file(published) -> Path:
+    return published[0]
 
 
 @pytest.fixture
@@ -102,23 +132,19 @@ def test_a_wrong_password_is_refused_and_shows_nothing(server):
     assert "After 3 wrong passwords" in _texts(at)
 
 
-def test_the_right_password_shows_the_five_charts_and_the_total(server):
+def test_the_right_password_shows_the_charts_and_the_latest_month(server, published):
+    publication = published[1]
     at = _sign_in(_open(), PASSWORD)
-    assert at.metric[0].value == f"{ROWS:,}"
+    latest = publication.months[-1]
+    assert at.metric[0].label == f"Assessments in {insights.month_name(latest)}"
+    total, label = publication.total(latest)
+    assert at.metric[0].value == (label if total is None else f"{total:,}")
     specs = _charts(at)
-    titles = [spec.get("title") for spec in specs]
-    assert titles == [
-        "Assessments per week",
-        "Triage level per week",
-        "Top possible causes by activity",
-        "Pain band by age band",
-        "Warning-sign frequency",
-    ]
-    k = settings.current().k
+    assert [spec.get("title") for spec in specs] == list(CHARTS)
     for spec in specs:
         for rows in spec.get("datasets", {}).values():
             for row in rows:
-                assert row["n"] is None or row["n"] == 0 or row["n"] >= k, row
+                assert row["n"] is None or row["n"] == 0 or row["n"] >= K, row
 
 
 def test_the_password_may_come_from_streamlit_secrets(server):
@@ -126,7 +152,7 @@ def test_the_password_may_come_from_streamlit_secrets(server):
     at = _sign_in(
         _open(secrets={"analyst_password": "from the secrets file"}), "from the secrets file"
     )
-    assert at.metric and len(_charts(at)) == 5
+    assert at.metric and len(_charts(at)) == len(CHARTS)
 
 
 def test_wrong_passwords_make_everyone_wait_longer(server):
@@ -144,25 +170,62 @@ def test_wrong_passwords_make_everyone_wait_longer(server):
     assert _sign_in(other, PASSWORD).metric
 
 
-def test_filters_narrow_the_figures(server):
+def _month_box(at: AppTest):
+    return next(s for s in at.selectbox if s.label == "Month")
+
+
+def test_choosing_a_month_shows_its_figures(server, published):
+    publication = published[1]
     at = _sign_in(_open(), PASSWORD)
-    everyone = at.metric[0].value
-    weeks = at.select_slider[0]
-    assert weeks.label == "Weeks"
-    options = weeks.options
-    weeks.set_range(options[2], options[-3]).run()
-    fewer = at.metric[0].value
-    assert int(fewer.replace(",", "")) < int(everyone.replace(",", ""))
-    weeks = at.select_slider[0]
-    weeks.set_range(options[0], options[-1]).run()
-    assert at.metric[0].value == everyone
-    next(s for s in at.selectbox if s.label == "Activity").set_value("running").run()
-    running = at.metric[0].value
-    assert running != everyone
-    assert int(running.replace(",", "")) < int(everyone.replace(",", ""))
-    next(s for s in at.selectbox if s.label == "Age band").set_value("100-109").run()
-    assert "No assessments match" in at.warning[0].value or "Fewer than" in at.warning[0].value
-    assert not _charts(at)
+    box = _month_box(at)
+    assert list(box.options) == [insights.month_name(m) for m in publication.months]
+    shown = next(m for m in reversed(publication.months[:-1]) if m not in publication.withheld)
+    box.set_value(shown).run()
+    assert at.metric[0].label == f"Assessments in {insights.month_name(shown)}"
+    assert len(_charts(at)) == len(CHARTS) and not at.warning
+    # The planted record months before the others: its month says why nothing is shown.
+    _month_box(at).set_value(publication.months[0]).run()
+    assert at.metric[0].value == f"<{K}"
+    assert at.warning[0].value == (
+        f"Fewer than {K} assessments were shared in this month, so its tables are not shown."
+    )
+    assert [spec.get("title") for spec in _charts(at)] == list(CHARTS[:2])
+
+
+def _page_numbers(at: AppTest, month: str) -> set[tuple]:
+    """Every count the page shows, as (view, month, keys…, label)."""
+    numbers = {("monthly_totals", month, at.metric[0].value.replace(",", ""))}
+    for table in at.dataframe:
+        frame = table.value
+        view = TABLE_VIEWS.get(tuple(frame.columns))
+        if view is None:
+            continue  # a console result
+        for row in frame.itertuples(index=False):
+            key = tuple(row) if "month" in frame.columns else (month, *row)
+            numbers.add((view, *key))
+    return numbers
+
+
+def test_every_month_the_page_offers_shows_only_cells_of_the_publication(server, published):
+    """All the page can show, month by month, is rows of the views; and the onlooker,
+    given all of it, works out none of the records planted among the demo records."""
+    publication = published[1]
+    cells = {
+        (name, *row)
+        for name, frame in publication.views.items()
+        for row in frame.drop(columns="n").itertuples(index=False)
+    }
+    at = _sign_in(_open(), PASSWORD)
+    seen: set[tuple] = set()
+    for month in publication.months:
+        _month_box(at).set_value(month).run()
+        assert not at.exception, at.exception
+        numbers = _page_numbers(at, month)
+        assert numbers - cells == set(), month
+        seen |= numbers
+    assert {n for n in seen if n[0] == "site_triage"}  # the month tables were read too
+    rules = PublicRules.of(insights.vocabulary(knowledge_base()), TRIAGE_LEVELS)
+    assert derivations(publication.views, K, rules) == []
 
 
 def test_the_console_runs_a_select_and_refuses_the_rest(server):
@@ -172,7 +235,10 @@ def test_the_console_runs_a_select_and_refuses_the_rest(server):
     next(b for b in at.button if b.label == "Run query").click().run()
     assert "individual records is never available" in at.error[0].value
     query = next(t for t in at.text_area if t.label == "Query")
-    query.input("SELECT triage, n, shown FROM triage_totals ORDER BY triage").run()
+    query.input(
+        "SELECT triage, n, shown FROM triage_totals "
+        "WHERE month = (SELECT max(month) FROM triage_totals) ORDER BY triage"
+    ).run()
     next(b for b in at.button if b.label == "Run query").click().run()
     assert not at.error
     result = at.dataframe[-1].value

@@ -21,6 +21,11 @@ from backcare.settings import MODES
 #: Columns analysts may group by, and the list columns that group one row per element.
 COLUMNS = ("week", "age_band", "activity", "pain_band", "triage", "site_id", "mode")
 LIST_COLUMNS = {"cause": "top_causes", "warning_sign": "warning_signs"}
+#: A column worked out from a list column: the cause ranked first, or NO_CAUSE when a record
+#: names none. Counted by it, each record counts exactly once (unlike "cause"), so its counts
+#: add up to the number of records.
+TOP_CAUSE = "top_cause"
+NO_CAUSE = "(none)"
 #: The columns a Selection filters on (first_week and last_week both filter on week).
 FILTERED = ("week", "site_id", "activity", "age_band")
 
@@ -68,7 +73,8 @@ class Store(Protocol):
         """Rows of (*values of columns, number of records) for the selected records.
 
         At most one of ``columns`` may be a list column ("cause", "warning_sign"):
-        a record then counts once under each of its causes or signs.
+        a record then counts once under each of its causes or signs. ``top_cause`` (the
+        first of a record's causes, or NO_CAUSE) counts each record once.
         """
 
     def close(self) -> None:
@@ -125,7 +131,7 @@ def where(selection: Selection) -> tuple[str, list[str]]:
 
 def list_column(columns: Sequence[str]) -> str | None:
     """Refuse columns that may not be counted; return the list column among them, if any."""
-    unknown = [c for c in columns if c not in COLUMNS and c not in LIST_COLUMNS]
+    unknown = [c for c in columns if c not in (*COLUMNS, TOP_CAUSE) and c not in LIST_COLUMNS]
     if unknown:
         raise ValueError(f"cannot count by {unknown[0]!r}")
     lists = [c for c in columns if c in LIST_COLUMNS]

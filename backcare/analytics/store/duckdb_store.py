@@ -48,6 +48,8 @@ from backcare.analytics.store.base import (
     COLUMNS,
     FILTERED,
     LIST_COLUMNS,
+    NO_CAUSE,
+    TOP_CAUSE,
     Selection,
     StoreError,
     StoreLocked,
@@ -104,9 +106,9 @@ class Rollup:
     def columns(self) -> tuple[str, ...]:
         return (*self.keys, self.element) if self.element else self.keys
 
-    def covers(self, columns: Sequence[str], element: str | None) -> bool:
-        """Whether this rollup can answer a count by ``columns`` under any Selection."""
-        return element == self.element and set(columns) | set(FILTERED) <= set(self.columns)
+    def covers(self, columns: Sequence[str], element: str | None, selection: Selection) -> bool:
+        """Whether this rollup can answer a count by ``columns`` of the selected records."""
+        return element == self.element and set(columns) | _filtered(selection) <= set(self.columns)
 
     def create_sql(self) -> str:
         types = ", ".join(f"{name} VARCHAR NOT NULL" for name in self.columns)
@@ -123,15 +125,31 @@ class Rollup:
         )
 
 
-#: The scalar columns' counts, and each list column's counts by the columns a Selection
-#: filters on (other list counts, such as causes by pain band, are counted from records).
+def _filtered(selection: Selection) -> set[str]:
+    """The columns a selection narrows (both ends of a week range narrow ``week``)."""
+    names = {name for name in FILTERED[1:] if getattr(selection, name) is not None}
+    if selection.first_week is not None or selection.last_week is not None:
+        names.add("week")
+    return names
+
+
+#: First, small rollups of exactly the counts insights.publish() asks for (a few thousand
+#: rows each, however many records: their reads cost the same at any size); then the scalar
+#: columns' counts, the first-ranked cause's and each list column's counts by the columns a
+#: Selection filters on, which answer any count under any Selection (others, such as causes
+#: by pain band, are counted from records). The first rollup that covers a count answers it.
 ROLLUPS = (
+    Rollup("week_site_triage", ("week", "site_id", "triage")),
+    Rollup("week_age_pain", ("week", "age_band", "pain_band")),
+    Rollup("week_activity_top_cause", ("week", "activity", TOP_CAUSE)),
+    Rollup("week_warning_signs", ("week",), "warning_sign"),
     Rollup("counts", COLUMNS),
+    Rollup("top_cause_counts", (*FILTERED, TOP_CAUSE)),
     Rollup("cause_counts", FILTERED, "cause"),
     Rollup("warning_sign_counts", FILTERED, "warning_sign"),
 )
 #: Bumped whenever ROLLUPS change: a store with another layout rebuilds its rollups.
-ROLLUP_LAYOUT = 1
+ROLLUP_LAYOUT = 2
 STATE = "rollup_state"
 STATE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {STATE} (layout INTEGER NOT NULL, folded BIGINT NOT NULL)
@@ -165,11 +183,16 @@ def _row(record: AnonymousRecord) -> tuple:
     )
 
 
+#: The first-ranked cause as a column (DuckDB lists count from 1; an empty list gives NULL).
+_TOP_CAUSE = f"coalesce(top_causes[1], '{NO_CAUSE}') AS {TOP_CAUSE}"
+
+
 def _records(element: str | None, rows: str = "TRUE") -> str:
     """The records that ``rows`` picks, one row per element of a list column if one is named."""
     if element is None:
-        return f"(SELECT * FROM records WHERE {rows})"
-    return f"(SELECT *, unnest({LIST_COLUMNS[element]}) AS {element} FROM records WHERE {rows})"
+        return f"(SELECT *, {_TOP_CAUSE} FROM records WHERE {rows})"
+    unnest = f"unnest({LIST_COLUMNS[element]}) AS {element}"
+    return f"(SELECT *, {_TOP_CAUSE}, {unnest} FROM records WHERE {rows})"
 
 
 def count_sql(columns: Sequence[str], selection: Selection) -> tuple[str, list[str]]:
@@ -192,7 +215,7 @@ def rollup_sql(columns: Sequence[str], selection: Selection) -> tuple[str, list[
     Both parts are read in one statement, so from one snapshot of rollup, mark and records.
     """
     element = list_column(columns)
-    rollup = next((r for r in ROLLUPS if r.covers(columns, element)), None)
+    rollup = next((r for r in ROLLUPS if r.covers(columns, element, selection)), None)
     if rollup is None:
         return None
     condition, params = where(selection)
