@@ -22,7 +22,8 @@ MAY_IMPORT = {
     "analytics": {"assessment", "settings"},
     "ui": {"assessment", "diary", "kiosk", "analytics", "settings"},
     "settings": set(),
-    "cli": {"assessment", "analytics", "settings"},
+    "cli": {"assessment", "analytics", "fhir", "settings"},
+    "fhir": {"assessment"},
     "__init__": {"assessment"},
     "__main__": {"cli"},
 }
