@@ -17,7 +17,8 @@ ANSWERS_SYSTEM: Final = f"{BASE}/CodeSystem/answers"
 TRIAGE_SYSTEM: Final = f"{BASE}/CodeSystem/triage-levels"
 #: Cause ids (section 3).
 CAUSES_SYSTEM: Final = f"{BASE}/CodeSystem/causes"
-#: Warning signs, coded by the id of the warning-sign item that gave them.
+#: Warning signs that fired, coded by their id in data/warning_signs.csv (the ids of the
+#: JSON result's `triage.reasons`).
 WARNING_SIGNS_SYSTEM: Final = f"{BASE}/CodeSystem/warning-signs"
 #: RiskAssessment extensions: the triage level, and each warning sign answered yes.
 TRIAGE_EXTENSION: Final = f"{BASE}/StructureDefinition/triage-level"
