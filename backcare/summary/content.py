@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from backcare.assessment.answers import Answer, Answers
 from backcare.assessment.knowledge import KnowledgeBase, Question
 from backcare.assessment.questionnaire import option_label, pages
-from backcare.assessment.result import Assessment
+from backcare.assessment.result import Assessment, RankedCause, Triage
 
 if TYPE_CHECKING:  # the diary part loads pandas; a summary without it does not
     from backcare.summary.diary import DiaryPart
@@ -29,12 +29,6 @@ DISCLAIMER = (
 
 
 @dataclass(frozen=True)
-class Explanation:
-    title: str
-    because: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class StepAnswers:
     title: str
     lines: tuple[str, ...]
@@ -44,12 +38,10 @@ class StepAnswers:
 class Summary:
     printed_on: date
     name: str
-    level: str
-    level_title: str
-    what_to_do: str
-    how_fast: str
+    triage: Triage
     warning_signs_yes: tuple[str, ...]
-    explanations: tuple[Explanation, ...]
+    #: The top explanations, best first.
+    explanations: tuple[RankedCause, ...]
     answers: tuple[StepAnswers, ...]
     #: None when the person chose to leave the diary off.
     diary: DiaryPart | None
@@ -120,16 +112,12 @@ def summarise(
     name: str = "",
     diary: DiaryPart | None = None,
 ) -> Summary:
-    triage = assessment.triage
     return Summary(
         printed_on=today,
         name=" ".join(name.split()),
-        level=triage.level,
-        level_title=triage.title,
-        what_to_do=triage.what_to_do,
-        how_fast=triage.how_fast,
+        triage=assessment.triage,
         warning_signs_yes=warning_signs_yes(assessment.answers, kb),
-        explanations=tuple(Explanation(c.title, c.because) for c in assessment.causes[:TOP_CAUSES]),
+        explanations=assessment.causes[:TOP_CAUSES],
         answers=answers_in_words(assessment.answers, kb),
         diary=diary,
     )

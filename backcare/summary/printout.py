@@ -131,14 +131,14 @@ def render(summary: Summary) -> str:
         for step in summary.answers
     )
     return (
-        f"<article class='bc-summary bc-level-{escape(summary.level)}' "
+        f"<article class='bc-summary bc-level-{escape(summary.triage.level)}' "
         "aria-label='Summary for your doctor or physiotherapist'>"
         "<header><h1>BackCare summary for a doctor or physiotherapist</h1>"
         f"<p class='bc-meta'>{meta}</p></header>"
         "<section class='bc-triage'>"
-        f"<h2>Triage level: {escape(summary.level_title)}</h2>"
-        f"<p>{escape(summary.what_to_do)}</p>"
-        f"<p><strong>How fast:</strong> {escape(summary.how_fast)}</p></section>"
+        f"<h2>Triage level: {escape(summary.triage.title)}</h2>"
+        f"<p>{escape(summary.triage.what_to_do)}</p>"
+        f"<p><strong>How fast:</strong> {escape(summary.triage.how_fast)}</p></section>"
         f"<section><h2>Warning signs answered yes</h2>{signs}</section>"
         f"<section><h2>Possible explanations (top three)</h2>{explanations}</section>"
         f"<section class='bc-answers'><h2>The answers, step by step</h2>{answers}</section>"

@@ -8,17 +8,11 @@ stays on the printout, the diary the person chooses to add, and the FHIR file.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
-from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from backcare import assess
@@ -29,8 +23,9 @@ from backcare.settings import current
 from backcare.ui import handover
 from backcare.ui.browser_storage import answered, state_key
 from backcare.ui.diary_state import STORAGE_NAME, today
-from tests.ui.app_under_test import APP, ROOT, page
-from tests.ui.test_kiosk_pages import KIOSK_OPTIONS
+from tests.imports_probe import loaded_after
+from tests.ui.app_under_test import APP, page
+from tests.ui.test_kiosk_pages import kiosk  # noqa: F401 (the fixture: kiosk mode for a test)
 
 STORY = {
     "activity": "running",
@@ -62,26 +57,6 @@ def _summary_text(at: AppTest) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
-@contextmanager
-def _mode(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> Iterator[None]:
-    """Run the app as a server with these settings would; put the process back after."""
-    saved = {name: config.get_option(name) for name in KIOSK_OPTIONS}
-    monkeypatch.setenv("BACKCARE_STORE", str(tmp_path / "store.duckdb"))
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    current.cache_clear()
-    yield
-    current.cache_clear()
-    for name, value in saved.items():
-        config.set_option(name, value)
-
-
-@pytest.fixture
-def personal(monkeypatch, tmp_path) -> Iterator[None]:
-    with _mode(monkeypatch, tmp_path, BACKCARE_MODE="personal"):
-        yield
-
-
 def _results(answers: dict = STORY, *, stored: str | None = None) -> AppTest:
     """The results page of these answers, as if the questionnaire had just been finished."""
     at = AppTest.from_file(APP, default_timeout=60)
@@ -103,7 +78,7 @@ def _open_summary(at: AppTest) -> AppTest:
     return at
 
 
-def test_results_offer_the_summary_and_the_fhir_file_at_home(personal):
+def test_results_offer_the_summary_and_the_fhir_file_at_home():
     at = _results()
     assert [b.proto.label for b in at.get("download_button")] == [handover.FHIR_LABEL]
     bundle = Bundle.model_validate_json(handover.fhir_json(assess(STORY)))
@@ -111,7 +86,7 @@ def test_results_offer_the_summary_and_the_fhir_file_at_home(personal):
     _open_summary(at)
 
 
-def test_the_summary_shows_the_level_the_explanations_and_the_answers(personal):
+def test_the_summary_shows_the_level_the_explanations_and_the_answers():
     result = assess(STORY)
     at = _open_summary(_results())
     assert at.title[0].value == "Summary for your clinician"
@@ -131,7 +106,7 @@ def test_the_summary_shows_the_level_the_explanations_and_the_answers(personal):
     )
 
 
-def test_a_typed_name_is_on_the_printout_only(personal):
+def test_a_typed_name_is_on_the_printout_only():
     at = _open_summary(_results())
     next(t for t in at.text_input if t.label == NAME_FIELD).input("  Sam   Example ").run()
     assert "Name: Sam Example" in _summary_text(at)
@@ -140,7 +115,7 @@ def test_a_typed_name_is_on_the_printout_only(personal):
     assert b"Sam" not in handover.fhir_json(at.session_state["assessment"])
 
 
-def test_the_diary_is_added_only_when_the_person_chooses(personal):
+def test_the_diary_is_added_only_when_the_person_chooses():
     vocab = Vocabulary.from_kb(knowledge_base())
     day = today()
     entries = [
@@ -158,14 +133,14 @@ def test_the_diary_is_added_only_when_the_person_chooses(personal):
     assert all(d in text for d in days)
 
 
-def test_a_diary_this_browser_cannot_read_is_left_off_with_a_reason(personal):
+def test_a_diary_this_browser_cannot_read_is_left_off_with_a_reason():
     at = _open_summary(_results(stored="{not json"))
     next(c for c in at.checkbox if c.label == DIARY_BOX).check().run()
     assert "could not be read" in at.caption[0].value
     assert "Pain diary" not in _summary_text(at)
 
 
-def test_the_summary_without_a_result_points_to_the_questionnaire(personal):
+def test_the_summary_without_a_result_points_to_the_questionnaire():
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.switch_page(page("summary")).run()
@@ -173,30 +148,21 @@ def test_the_summary_without_a_result_points_to_the_questionnaire(personal):
     assert not [h for h in at.get("html") if "<article" in h.proto.body]
 
 
+@pytest.mark.usefixtures("kiosk")
 @pytest.mark.parametrize(("printing", "offered"), [("false", False), ("true", True)])
-def test_a_kiosk_offers_the_summary_only_when_printing_is_on(
-    monkeypatch, tmp_path, printing, offered
-):
-    settings = {"BACKCARE_KIOSK_PRINT": printing, "BACKCARE_IDLE_TIMEOUT": "3600"}
-    with _mode(monkeypatch, tmp_path, BACKCARE_MODE="kiosk", **settings):
-        at = _results()
-        assert (handover.SUMMARY_LABEL in [b.label for b in at.button]) is offered
-        assert not at.get("download_button")  # a kiosk never offers a download
-        if offered:
-            _open_summary(at)
-            assert not [c for c in at.checkbox if c.label == DIARY_BOX]  # no diary in a kiosk
-            assert "Triage level:" in _summary_text(at)
+def test_a_kiosk_offers_the_summary_only_when_printing_is_on(monkeypatch, printing, offered):
+    monkeypatch.setenv("BACKCARE_KIOSK_PRINT", printing)
+    current.cache_clear()
+    at = _results()
+    assert (handover.SUMMARY_LABEL in [b.label for b in at.button]) is offered
+    assert not at.get("download_button")  # a kiosk never offers a download
+    if offered:
+        _open_summary(at)
+        assert not [c for c in at.checkbox if c.label == DIARY_BOX]  # no diary in a kiosk
+        assert "Triage level:" in _summary_text(at)
 
 
 def test_the_results_page_helper_loads_neither_fhir_models_nor_chart_libraries():
     """The results page stays quick: FHIR and the diary's charts load only when used."""
-    probe = (
-        "import sys\n"
-        "import backcare.ui.handover\n"
-        "print(sorted(m for m in ('fhir.resources', 'pandas', 'altair') if m in sys.modules))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], text=True, capture_output=True, cwd=ROOT, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    heavy = ("fhir.resources", "pandas", "altair")
+    assert loaded_after("import backcare.ui.handover", heavy) == []
