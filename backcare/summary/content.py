@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # the diary part loads pandas; a summary without it does not
 TOP_CAUSES = 3
 WARNING_STEP = "warning_signs"
 DISCLAIMER = (
-    "BackCare is not a diagnosis. It lists possible explanations from the answers above, "
-    "so that a doctor or physiotherapist can check them."
+    "BackCare does not diagnose. It lists what may explain the pain, from the answers above, "
+    "for a doctor or physiotherapist to check."
 )
 
 
