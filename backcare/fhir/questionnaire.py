@@ -3,8 +3,11 @@
 Each question's linkId is its CONTRACT item id; a step's group is
 `step-<step id>`. Choice items offer the contract's values as Codings in
 BackCare's answers code system, so a response codes answers exactly as the
-plain JSON does. The version is a digest of the items: it changes when any
-wording, option or bound changes, and only then.
+plain JSON does. A question asked only when it applies
+(data/question_conditions.csv) carries `enableWhen`, one condition per row,
+any one enough, as `questionnaire.applies` decides. The version is a digest
+of the items: it changes when any wording, option, bound or condition
+changes, and only then.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import hashlib
 import json
 from typing import Any
 
-from backcare.assessment.knowledge import KnowledgeBase, Option, Question
+from backcare.assessment.knowledge import KnowledgeBase, Match, Option, Question
 from backcare.assessment.questionnaire import Page, pages
 from backcare.fhir import codes
 from backcare.fhir.validation import validated
@@ -32,7 +35,29 @@ def group_link_id(step_id: str) -> str:
     return codes.STEP_PREFIX + step_id
 
 
-def _item(question: Question) -> dict[str, Any]:
+def _condition(match: Match, kb: KnowledgeBase) -> dict[str, Any]:
+    """One enableWhen: the earlier item's answer is (or, for a list, includes) the value."""
+    asked = kb.questions[match.item]
+    if asked.type == "boolean":
+        answer: dict[str, Any] = {"answerBoolean": match.value == "true"}
+    elif asked.type in ("enum", "multi"):
+        option = next(o for o in asked.options if o.value == match.value)
+        answer = {"answerCoding": coding(option)}
+    else:  # the loader refuses conditions on numbers
+        raise ValueError(f"'{match.item}' is a {asked.type} item: no condition can name it")
+    return {"question": match.item, "operator": "=", **answer}
+
+
+def _enable_when(question: Question, kb: KnowledgeBase) -> dict[str, Any]:
+    conditions = [_condition(m, kb) for m in question.ask_when]
+    if not conditions:
+        return {}
+    if len(conditions) == 1:
+        return {"enableWhen": conditions}
+    return {"enableWhen": conditions, "enableBehavior": "any"}
+
+
+def _item(question: Question, kb: KnowledgeBase) -> dict[str, Any]:
     if question.id.startswith(codes.STEP_PREFIX):
         raise ValueError(f"item id '{question.id}' would clash with a step group's linkId")
     item: dict[str, Any] = {
@@ -49,20 +74,20 @@ def _item(question: Question) -> dict[str, Any]:
         item["repeats"] = True
     if question.options:
         item["answerOption"] = [{"valueCoding": coding(o)} for o in question.options]
-    return item
+    return item | _enable_when(question, kb)
 
 
-def _group(page: Page) -> dict[str, Any]:
+def _group(page: Page, kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "linkId": group_link_id(page.step.id),
         "text": page.step.title,
         "type": "group",
-        "item": [_item(q) for q in page.questions],
+        "item": [_item(q, kb) for q in page.questions],
     }
 
 
 def _items(kb: KnowledgeBase) -> list[dict[str, Any]]:
-    return [_group(page) for page in pages(kb) if page.questions]
+    return [_group(page, kb) for page in pages(kb) if page.questions]
 
 
 def version(kb: KnowledgeBase) -> str:

@@ -8,13 +8,19 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.riskassessment import RiskAssessment
+from hypothesis import given, settings
 
 from backcare import assess
+from backcare.assessment.answers import validate
+from backcare.assessment.engine import knowledge_base
 from backcare.assessment.knowledge import KnowledgeBase, load
-from backcare.assessment.questionnaire import pages
+from backcare.assessment.questionnaire import applicable, applies, pages, warning_items
 from backcare.fhir import codes
 from backcare.fhir.questionnaire import questionnaire, version
+from tests.assessment.strategies import ANSWER_SETS
 from tests.fhir.fhir_cases import ANSWERS, bundle
+
+_QUESTIONNAIRE = questionnaire(knowledge_base())
 
 
 def _questions(resource: dict) -> dict[str, dict]:
@@ -144,3 +150,50 @@ def test_a_result_with_no_explanation_and_no_answers_still_validates():
     assert "item" not in response
     assert "prediction" not in risk
     assert risk["extension"][0]["valueCoding"]["code"] == "self_care"
+
+
+def test_questions_asked_only_when_they_apply_carry_enable_when(kb: KnowledgeBase):
+    items = _questions(questionnaire(kb))
+    conditional = [q for q in kb.questions.values() if q.ask_when]
+    assert conditional, "data/question_conditions.csv names no question"
+    for question in kb.questions.values():
+        item = items[question.id]
+        conditions = item.get("enableWhen", [])
+        assert [(c["question"], c["operator"]) for c in conditions] == [
+            (m.item, "=") for m in question.ask_when
+        ]
+        assert item.get("enableBehavior") == ("any" if len(conditions) > 1 else None)
+        for condition, match in zip(conditions, question.ask_when, strict=True):
+            if "answerCoding" in condition:
+                assert condition["answerCoding"]["system"] == codes.ANSWERS_SYSTEM
+                assert condition["answerCoding"]["code"] == match.value
+            else:
+                assert condition["answerBoolean"] is (match.value == "true")
+    # A warning sign is always asked.
+    assert not any("enableWhen" in items[i] for i in warning_items(kb))
+
+
+def _enabled(item: dict, answers: dict) -> bool:
+    """FHIR's enableWhen rule for '=' conditions, applied to contract answers."""
+    if "enableWhen" not in item:
+        return True
+
+    def holds(condition: dict) -> bool:
+        given = answers.get(condition["question"])
+        if "answerBoolean" in condition:
+            return given is condition["answerBoolean"]
+        code = condition["answerCoding"]["code"]
+        return code == given or (isinstance(given, tuple) and code in given)
+
+    results = [holds(c) for c in item["enableWhen"]]
+    return any(results) if item.get("enableBehavior") == "any" else all(results)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANSWER_SETS)
+def test_enable_when_shows_exactly_the_questions_the_app_asks(answers):
+    kb = knowledge_base()
+    kept = applicable(validate(answers, kb.questions), kb)
+    items = _questions(_QUESTIONNAIRE)
+    for question in kb.questions.values():
+        assert _enabled(items[question.id], kept) == applies(question, kept), question.id
