@@ -20,9 +20,12 @@ CAUSES_SYSTEM: Final = f"{BASE}/CodeSystem/causes"
 #: Warning signs that fired, coded by their id in data/warning_signs.csv (the ids of the
 #: JSON result's `triage.reasons`).
 WARNING_SIGNS_SYSTEM: Final = f"{BASE}/CodeSystem/warning-signs"
-#: RiskAssessment extensions: the triage level, and each warning sign answered yes.
+#: RiskAssessment extensions: the triage level, and each warning sign that fired.
 TRIAGE_EXTENSION: Final = f"{BASE}/StructureDefinition/triage-level"
 WARNING_SIGN_EXTENSION: Final = f"{BASE}/StructureDefinition/warning-sign"
+#: RiskAssessment extension: the linkId of each warning-sign item left unanswered (a
+#: `valueString`). With any of them, a self-care level is not a safe self-care result.
+UNANSWERED_EXTENSION: Final = f"{BASE}/StructureDefinition/unanswered-warning-sign"
 #: HL7's own extensions for the bounds of a number question.
 MIN_VALUE_EXTENSION: Final = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE_EXTENSION: Final = "http://hl7.org/fhir/StructureDefinition/maxValue"

@@ -1,7 +1,8 @@
 """An assessment's result as a FHIR `RiskAssessment`.
 
-The triage level and each warning sign answered yes are coded in extensions
-(RiskAssessment has no element for an urgency of care); what to do is the
+The triage level, each warning sign that fired and each warning-sign
+question left unanswered are extensions (RiskAssessment has no element for an
+urgency of care); what to do is the
 `mitigation`; the possible explanations are the `prediction`s, ranked, each
 with its "because you said". A score is never sent as a probability: it is
 not one. The subject is named by a display text only: BackCare keeps no
@@ -60,6 +61,10 @@ def risk_assessment(assessment: Assessment, *, basis: str, occurred: str) -> dic
             },
         }
         for reason in triage.reasons
+    ]
+    extensions += [
+        {"url": codes.UNANSWERED_EXTENSION, "valueString": item}
+        for item in triage.unanswered_warning_signs
     ]
     resource: dict[str, Any] = {
         "resourceType": "RiskAssessment",

@@ -125,13 +125,19 @@ def test_the_risk_assessment_carries_the_triage_level_and_the_ranked_explanation
     risk = bundle()["entry"][1]["resource"]
     extensions = {}
     for extension in risk["extension"]:
-        extensions.setdefault(extension["url"], []).append(extension["valueCoding"])
+        if "valueCoding" in extension:
+            extensions.setdefault(extension["url"], []).append(extension["valueCoding"])
     assert extensions[codes.TRIAGE_EXTENSION] == [
         {"system": codes.TRIAGE_SYSTEM, "code": "urgent", "display": result.triage.title}
     ]
     assert [c["code"] for c in extensions[codes.WARNING_SIGN_EXTENSION]] == [
         r.id for r in result.triage.reasons
     ]
+    unanswered = [
+        e["valueString"] for e in risk["extension"] if e["url"] == codes.UNANSWERED_EXTENSION
+    ]
+    assert unanswered == list(result.triage.unanswered_warning_signs)
+    assert unanswered and "fever" not in unanswered
     assert result.triage.what_to_do in risk["mitigation"]
     assert risk["occurrenceDateTime"] == "2025-03-14T09:30:00Z"
     predictions = risk["prediction"]
