@@ -46,4 +46,12 @@ with st.container(key="summary-controls"):
     handover.print_button()
     st.page_link(page_files.RESULTS, label="Back to your results", icon=":material/arrow_back:")
 
-st.html(render(summarise(result, knowledge_base(), today=today, name=name, diary=diary)))
+summary = summarise(
+    result,
+    knowledge_base(),
+    today=today,
+    name=name,
+    phone_number=handover.phone_number(result.triage),
+    diary=diary,
+)
+st.html(render(summary))

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from backcare.assessment.answers import Answer, Answers
 from backcare.assessment.knowledge import KnowledgeBase, Question
-from backcare.assessment.questionnaire import option_label, pages
+from backcare.assessment.presentation import call_line
+from backcare.assessment.questionnaire import WARNING_STEP, option_label, pages
 from backcare.assessment.result import Assessment, RankedCause, Triage
 
 if TYPE_CHECKING:  # the diary part loads pandas; a summary without it does not
@@ -21,10 +22,9 @@ if TYPE_CHECKING:  # the diary part loads pandas; a summary without it does not
 
 #: Explanations on the page: the rest are on the results page.
 TOP_CAUSES = 3
-WARNING_STEP = "warning_signs"
-DISCLAIMER = (
-    "BackCare does not diagnose. It lists what may explain the pain, from the answers above, "
-    "for a doctor or physiotherapist to check."
+#: Said when a warning-sign question was left unanswered: the level may then be too low.
+UNANSWERED_NOTE = (
+    "Not every warning-sign question was answered (see below), so this level may be too low."
 )
 
 
@@ -39,13 +39,19 @@ class Summary:
     printed_on: date
     name: str
     triage: Triage
+    #: "Call 999" when the level's action is a call, else "".
+    call: str
     warning_signs_yes: tuple[str, ...]
     #: The top explanations, best first.
     explanations: tuple[RankedCause, ...]
     answers: tuple[StepAnswers, ...]
     #: None when the person chose to leave the diary off.
     diary: DiaryPart | None
-    disclaimer: str = DISCLAIMER
+
+    @property
+    def cautions(self) -> tuple[str, ...]:
+        """What the triage box adds to the level's own words."""
+        return (UNANSWERED_NOTE,) if self.triage.unanswered_warning_signs else ()
 
 
 def answer_words(question: Question, value: Answer) -> str:
@@ -110,12 +116,15 @@ def summarise(
     *,
     today: date,
     name: str = "",
+    phone_number: str | None = None,
     diary: DiaryPart | None = None,
 ) -> Summary:
+    """The summary of one result; `phone_number` is the server's number for the level's call."""
     return Summary(
         printed_on=today,
         name=" ".join(name.split()),
         triage=assessment.triage,
+        call=call_line(assessment.triage, phone_number),
         warning_signs_yes=warning_signs_yes(assessment.answers, kb),
         explanations=assessment.causes[:TOP_CAUSES],
         answers=answers_in_words(assessment.answers, kb),

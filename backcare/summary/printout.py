@@ -130,18 +130,23 @@ def render(summary: Summary) -> str:
         f"<h3>{escape(step.title)}</h3>" + _list(escape(line) for line in step.lines)
         for step in summary.answers
     )
-    return (
-        f"<article class='bc-summary bc-level-{escape(summary.triage.level)}' "
-        "aria-label='Summary for your doctor or physiotherapist'>"
+    triage = summary.triage
+    box = [f"<h2>Triage level: {escape(triage.title)}</h2>"]
+    if summary.call:
+        box.append(f"<p><strong>{escape(summary.call)}</strong></p>")
+    box.append(f"<p>{escape(triage.what_to_do)}</p>")
+    box.append(f"<p><strong>How fast:</strong> {escape(triage.how_fast)}</p>")
+    box += [f"<p><strong>{escape(caution)}</strong></p>" for caution in summary.cautions]
+    parts = [
+        f"<article class='bc-summary bc-level-{escape(triage.level)}' "
+        "aria-label='Summary for your doctor or physiotherapist'>",
         "<header><h1>BackCare summary for a doctor or physiotherapist</h1>"
-        f"<p class='bc-meta'>{meta}</p></header>"
-        "<section class='bc-triage'>"
-        f"<h2>Triage level: {escape(summary.triage.title)}</h2>"
-        f"<p>{escape(summary.triage.what_to_do)}</p>"
-        f"<p><strong>How fast:</strong> {escape(summary.triage.how_fast)}</p></section>"
-        f"<section><h2>Warning signs answered yes</h2>{signs}</section>"
-        f"<section><h2>Possible explanations (top three)</h2>{explanations}</section>"
-        f"<section class='bc-answers'><h2>The answers, step by step</h2>{answers}</section>"
-        + (_diary(summary.diary) if summary.diary is not None else "")
-        + f"<footer><p>{escape(summary.disclaimer)}</p></footer></article>"
-    )
+        f"<p class='bc-meta'>{meta}</p></header>",
+        "<section class='bc-triage'>" + "".join(box) + "</section>",
+        f"<section><h2>Warning signs answered yes</h2>{signs}</section>",
+        f"<section><h2>Possible explanations (top three)</h2>{explanations}</section>",
+        f"<section class='bc-answers'><h2>The answers, step by step</h2>{answers}</section>",
+        _diary(summary.diary) if summary.diary is not None else "",
+        f"<footer><p>{escape(triage.disclaimer)}</p></footer></article>",
+    ]
+    return "".join(parts)

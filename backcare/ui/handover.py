@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from backcare.assessment.engine import knowledge_base
-from backcare.assessment.result import Assessment
+from backcare.assessment.result import Assessment, Triage
 from backcare.diary.entries import DiaryError
 from backcare.diary.files import stored_diary
 from backcare.settings import current
@@ -32,6 +32,12 @@ FHIR_LABEL = "Download for your clinician (FHIR JSON)"
 FHIR_FILE = "backcare-for-my-clinician.fhir.json"
 PRINT_LABEL = "Print or save as PDF"
 STYLE = Path(__file__).resolve().parents[2] / "styles" / "summary.css"
+
+
+def phone_number(triage: Triage) -> str | None:
+    """The number this server gives for the level's call (999, 111 or the site's own)."""
+    # As the results page reads it: settings name the numbers `emergency_number` and so on.
+    return getattr(current(), f"{triage.phone}_number", None) if triage.phone else None
 
 
 def printing_allowed() -> bool:

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 from backcare import assess
 from backcare.assessment.knowledge import KnowledgeBase
+from backcare.assessment.questionnaire import warning_items
 from backcare.diary.entries import Vocabulary, make_entry
 from backcare.summary.content import TOP_CAUSES, summarise
 from backcare.summary.diary import DIARY_DAYS, diary_part
@@ -47,6 +48,21 @@ def test_the_level_what_to_do_and_the_top_three_explanations(kb: KnowledgeBase):
     assert summary.triage.level == "urgent"
     assert len(result.causes) > TOP_CAUSES
     assert summary.explanations == result.causes[:TOP_CAUSES]
+
+
+def test_the_call_uses_the_servers_number_and_only_levels_that_call(kb: KnowledgeBase):
+    assert _summary(kb).call == "Call 111"
+    assert _summary(kb, phone_number="116 117").call == "Call 116 117"
+    assert _summary(kb, {"fever": False}).call == ""
+
+
+def test_unanswered_warning_signs_are_flagged_in_the_triage_box(kb: KnowledgeBase):
+    every_sign = dict.fromkeys(warning_items(kb), False)
+    assert _summary(kb, every_sign).cautions == ()
+    assert _summary(kb, {**every_sign, "fever": True}).cautions == ()
+    (caution,) = _summary(kb).cautions  # STORY leaves most warning signs out
+    assert "may be too low" in caution
+    assert caution in render(_summary(kb))
 
 
 def test_each_warning_sign_answered_yes_in_the_persons_words(kb: KnowledgeBase):
@@ -157,7 +173,8 @@ def test_the_printout_holds_everything_and_escapes_what_people_wrote(kb: Knowled
     for explanation in summary.explanations:
         assert explanation.title in text
         assert "Because you said: " + "; ".join(explanation.because) in text
-    assert summary.disclaimer in text
+    assert summary.triage.disclaimer in text
+    assert "Call 111" in text  # an urgent level's call, with the UK number by default
     assert "Dr Jones" not in html  # diary notes are never printed
     (chart,) = parsed.images
     svg = base64.b64decode(chart["src"].removeprefix("data:image/svg+xml;base64,")).decode()

@@ -32,6 +32,9 @@ STORY = {
     "onset": "right_after",
     "pain_now": 5,
     "age": 47,
+    "pain_areas": ["lower_back"],
+    "pain_feels": ["dull_ache", "stiffness"],
+    "warmed_up": False,
     "pushed_past_limit": True,
     "hard_surface": True,
     "long_sitting": True,
@@ -95,7 +98,7 @@ def test_the_summary_shows_the_level_the_explanations_and_the_answers():
     assert result.triage.what_to_do in text
     for cause in result.causes[:3]:
         assert cause.title in text
-    assert result.causes[3].title not in text
+    assert len(result.causes) > 3 and result.causes[3].title not in text
     assert knowledge_base().questions["fever"].text in text
     assert "What were you doing when the pain began? Running" in text
     assert "Name:" not in text
