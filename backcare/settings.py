@@ -40,6 +40,8 @@ class Settings:
     #: Minimum cell size: smaller counts are never shown to analysts.
     k: int = 11
     analyst_password: str | None = None
+    #: Whether a kiosk may print the clinician summary (used by the printable summary).
+    print_in_kiosk: bool = False
 
     @property
     def kiosk(self) -> bool:
@@ -91,6 +93,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         store_path=Path(store) if store else DEFAULT_STORE,
         k=_int(env, "BACKCARE_K", 11, minimum=MIN_K),
         analyst_password=env.get("BACKCARE_ANALYST_PASSWORD") or None,
+        print_in_kiosk=_flag(env, "BACKCARE_KIOSK_PRINT", False),
     )
 
 

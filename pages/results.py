@@ -7,7 +7,7 @@ import streamlit as st
 from backcare.assessment.presentation import call_line, fit_words
 from backcare.assessment.result import AdviceItem, RankedCause, Triage
 from backcare.settings import current
-from backcare.ui import consent, diary_state, kiosk, page_files, session
+from backcare.ui import consent, diary_state, handover, kiosk, page_files, session
 
 #: Explanations shown in full; the rest wait in a folded list.
 SHOWN_CAUSES = 5
@@ -110,6 +110,7 @@ if triage.is_urgent:
     st.markdown(f"**{ICONS[triage.level]} Remember: {triage.title.lower()}.** {triage.what_to_do}")
 
 consent.offer(result)  # optional: share an anonymous record, saying exactly what it holds
+handover.offer(result)  # the printable summary and the FHIR file for a clinician
 
 if not current().kiosk and st.button("Add today to my pain diary", icon=":material/timeline:"):
     diary_state.start_entry_from(result.answers)

@@ -20,9 +20,11 @@ MAY_IMPORT = {
     "diary": {"assessment"},
     "kiosk": {"assessment", "settings"},
     "analytics": {"assessment", "settings"},
-    "ui": {"assessment", "diary", "kiosk", "analytics", "settings"},
+    "ui": {"assessment", "diary", "kiosk", "analytics", "fhir", "summary", "settings"},
+    "summary": {"assessment", "diary"},
     "settings": set(),
-    "cli": {"assessment", "analytics", "settings"},
+    "cli": {"assessment", "analytics", "fhir", "settings"},
+    "fhir": {"assessment"},
     "__init__": {"assessment"},
     "__main__": {"cli"},
 }

@@ -42,3 +42,8 @@ def test_personal_mode_never_pre_ticks_sharing():
 def test_bad_values_stop_start_up_with_the_variable_named(env, fragment):
     with pytest.raises(SettingsError, match=fragment):
         from_env(env)
+
+
+def test_kiosk_printing_is_off_by_default():
+    assert not from_env({"BACKCARE_MODE": "kiosk"}).print_in_kiosk
+    assert from_env({"BACKCARE_MODE": "kiosk", "BACKCARE_KIOSK_PRINT": "yes"}).print_in_kiosk

@@ -143,6 +143,8 @@ def navigation() -> StreamlitPage:
             st.Page(page_files.ASSESSMENT, title="Assessment", icon=":material/edit_note:"),
             st.Page(page_files.RESULTS, title="Results", icon=":material/list_alt:"),
             st.Page(page_files.ABOUT, title="About", icon=":material/info:"),
+            # Most waiting-room tablets have no printer: the clinic turns printing on.
+            *([st.Page(page_files.SUMMARY, title="Summary")] if current().print_in_kiosk else []),
         ],
         position="hidden",
     )

@@ -39,6 +39,8 @@ def route() -> StreamlitPage:
             st.Page(page_files.RESULTS, title="Results", icon=":material/list_alt:"),
             st.Page(page_files.DIARY, title="Pain diary", icon=":material/timeline:"),
             st.Page(page_files.ABOUT, title="About", icon=":material/info:"),
+            # Reached from the results page only, so it stays out of the menu.
+            st.Page(page_files.SUMMARY, title="Summary for your clinician", visibility="hidden"),
             st.Page(page_files.INSIGHTS, title="Insights", icon=":material/insights:"),
         ]
     )
