@@ -16,7 +16,8 @@ import pytest
 
 from backcare.analytics.record import AnonymousRecord
 from backcare.analytics.store.base import InvalidRecord, Selection, StoreError, StoreLocked
-from backcare.analytics.store.duckdb_store import DuckDBStore, count_sql
+from backcare.analytics.store.duckdb_store import DuckDBStore
+from backcare.analytics.store.queries import count_sql
 from backcare.analytics.store.registry import close_shared, shared
 from tests.analytics.test_store_rollups import assert_in_step
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from backcare.analytics.record import PAIN_BANDS, TOP_CAUSES, UNKNOWN, AnonymousRecord
@@ -84,7 +85,7 @@ class Store(Protocol):
 def check(record: AnonymousRecord) -> None:
     """Refuse anything but the coarse values a record may hold, naming the field."""
     problems = {
-        "week": isinstance(record.week, str) and _WEEK.fullmatch(record.week),
+        "week": _real_week(record.week),
         "age_band": record.age_band in AGE_BANDS,
         "activity": record.activity in ACTIVITIES,
         "pain_band": record.pain_band in PAIN_BANDS_ALL,
@@ -104,29 +105,28 @@ def check(record: AnonymousRecord) -> None:
         )
 
 
+def week_monday(week: str) -> date:
+    """The Monday of an ISO week such as "2026-W47"; ValueError for a week 53 a year lacks."""
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1)
+
+
+def _real_week(week: object) -> bool:
+    if not (isinstance(week, str) and _WEEK.fullmatch(week)):
+        return False
+    try:
+        week_monday(week)
+    except ValueError:
+        return False
+    return True
+
+
 def _ids(values: object) -> bool:
     return (
         isinstance(values, tuple)
         and all(isinstance(v, str) and _ID.fullmatch(v) for v in values)
         and len(set(values)) == len(values)
     )
-
-
-def where(selection: Selection) -> tuple[str, list[str]]:
-    """The WHERE clause for a selection, with its values as parameters."""
-    clauses, params = ["TRUE"], []
-    if selection.first_week is not None:
-        clauses.append("week >= ?")
-        params.append(selection.first_week)
-    if selection.last_week is not None:
-        clauses.append("week <= ?")
-        params.append(selection.last_week)
-    for name in FILTERED[1:]:
-        value = getattr(selection, name)
-        if value is not None:
-            clauses.append(f"{name} = ?")
-            params.append(value)
-    return " AND ".join(clauses), params
 
 
 def list_column(columns: Sequence[str]) -> str | None:
