@@ -1,7 +1,8 @@
 """What every store of anonymous records offers, whatever holds the records.
 
 The app, the analysts' pages and the commands talk to a :class:`Store`; the
-DuckDB file (:mod:`backcare.analytics.store.duckdb_store`) is one backend. The
+DuckDB file (:mod:`backcare.analytics.store.duckdb_store`) and a PostgreSQL
+database (:mod:`backcare.analytics.store.postgres_store`) are its backends. The
 values a record may hold, the columns analysts may count by and the checks a
 record passes before any backend sees it live here, so every backend refuses
 the same things with the same words.
@@ -78,8 +79,15 @@ class Store(Protocol):
         first of a record's causes, or NO_CAUSE) counts each record once.
         """
 
+    def __len__(self) -> int:
+        """How many records the store holds."""
+
     def close(self) -> None:
         """Finish pending writes and let go of the storage."""
+
+    @property
+    def closed(self) -> bool:
+        """Whether close() has been called: a closed store refuses reads and writes."""
 
 
 def check(record: AnonymousRecord) -> None:
