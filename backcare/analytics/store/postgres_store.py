@@ -25,10 +25,15 @@ so that servers starting together do it once; its version is kept in
 ``backcare_schema``. Text columns compare byte by byte (``COLLATE "C"``),
 whatever the database's own collation, so week ranges and sort orders are the
 same as in DuckDB. If the database goes away (a restart, a failover), a batch
-whose COMMIT had not been sent is tried again on a fresh connection for up to
-:data:`RETRY_FOR` seconds; if the connection broke during the COMMIT, nobody
-can know whether it landed, so it is reported as not saved and never resent,
-and no record is ever stored twice.
+is tried again on a fresh connection for up to :data:`RETRY_FOR` seconds. If
+the connection broke during the COMMIT, the store finds out, once the database
+is back, whether that transaction committed before it acknowledges or resends
+the batch: each batch writes a random token into ``commit_tokens`` in the same
+transaction (and removes the writer's previous one), and the store waits until
+``pg_xact_status`` no longer calls the transaction in progress, then looks for
+the token. (The transaction id alone cannot tell: one that a crash lost before
+it reached the log is handed out again after recovery, maybe to a transaction
+that commits.) An acknowledged record is saved, and no record is stored twice.
 """
 
 from __future__ import annotations
@@ -36,11 +41,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import TypeVar
 
 import psycopg
+import psycopg.errors
 from psycopg_pool import ConnectionPool
 
 from backcare.analytics.record import AnonymousRecord
@@ -78,6 +85,7 @@ MIGRATIONS: tuple[str, ...] = (
     f"""
     CREATE TABLE records (month date NOT NULL, {_DEFINITIONS}) PARTITION BY RANGE (month);
     CREATE TABLE inbox ({_DEFINITIONS});
+    CREATE TABLE commit_tokens (token uuid PRIMARY KEY);
     {";".join(rollup.create_sql(TEXT) for rollup in ROLLUPS)};
     CREATE FUNCTION backcare_add_month(first date) RETURNS void LANGUAGE plpgsql AS $$
     DECLARE
@@ -93,7 +101,8 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 #: One batch: ten arrays (month, then the record's columns; lists joined by commas, which no
-#: id may hold) unnested into rows, inserted into records and, by the same statement, inbox.
+#: id may hold) unnested into rows, inserted into records and, by the same statement, inbox;
+#: then the batch's commit token and the one to forget. It returns the transaction's id.
 APPEND = f"""
 WITH added AS (
     INSERT INTO records (month, {NAMES})
@@ -103,9 +112,23 @@ WITH added AS (
                 %s::text[], %s::text[], %s::text[], %s::text[])
         AS batch(month, {NAMES})
     RETURNING {NAMES}
+), boxed AS (
+    INSERT INTO inbox ({NAMES}) SELECT {NAMES} FROM added
+), noted AS (
+    INSERT INTO commit_tokens VALUES (%s)
+), forgotten AS (
+    DELETE FROM commit_tokens WHERE token = %s
 )
-INSERT INTO inbox ({NAMES}) SELECT {NAMES} FROM added
+SELECT pg_current_xact_id()::text
 """
+
+
+def batch_params(rows: list[tuple]) -> list[list]:
+    """APPEND's ten arrays for rows as :func:`~backcare.analytics.store.writer.row` makes."""
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    columns[5] = [",".join(causes) for causes in columns[5]]
+    columns[6] = [",".join(signs) for signs in columns[6]]
+    return [[month_of(week) for week in columns[0]], *columns]
 
 
 def _fold_sql() -> str:
@@ -159,6 +182,7 @@ class PostgresStore:
         )
         self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
         self._months: set[date] = set()
+        self._token: uuid.UUID | None = None  # the writer's last commit token, to remove
         try:
             today = date.today().replace(day=1)
             self._add_months({today, (today + timedelta(days=31)).replace(day=1)})
@@ -189,31 +213,50 @@ class PostgresStore:
         return self._writer.submit_many(records)
 
     def _append(self, rows: list[tuple]) -> None:
-        """Commit rows to records and inbox in one transaction (the writer thread's commit)."""
-        weeks = [r[0] for r in rows]
-        months = [month_of(week) for week in weeks]
-        self._add_months(set(months) - self._months)
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        columns[5] = [",".join(causes) for causes in columns[5]]
-        columns[6] = [",".join(signs) for signs in columns[6]]
+        """Commit rows to records and inbox in one transaction (the writer thread's commit).
+
+        While the database is away the batch is tried again. If the connection broke during
+        the COMMIT, the database is asked, once it answers again, whether that transaction
+        committed: only then is the batch saved, and it is never sent twice.
+        """
+        arrays = batch_params(rows)
+        self._add_months(set(arrays[0]) - self._months)
+        token = uuid.uuid4()
         deadline = time.monotonic() + RETRY_FOR
         while True:
-            committing = False
+            xid = None
             try:
                 with self._pool.connection() as con, con.transaction():
-                    con.execute(APPEND, [months, *columns])
-                    committing = True  # leaving the block sends COMMIT
-                return
+                    (xid,) = con.execute(APPEND, [*arrays, token, self._token]).fetchone()
+                break  # leaving the block committed
             except psycopg.OperationalError as exc:
-                if committing:
-                    raise StoreError(
-                        "the connection to the database broke while saving, so the record "
-                        "may not have been saved"
-                    ) from exc
+                if xid is not None and self._committed(xid, token):
+                    break
                 if time.monotonic() > deadline:
                     raise StoreError(f"cannot reach the database: {exc}") from exc
-                log.warning("saving to %s failed before COMMIT, trying again: %s", self.label, exc)
+                log.warning("saving to %s failed, trying again: %s", self.label, exc)
                 time.sleep(0.2)
+        self._token = token  # committed: the next batch removes it
+
+    def _committed(self, xid: str, token: uuid.UUID) -> bool:
+        """Whether the transaction ``xid``, which wrote ``token``, committed."""
+        deadline = time.monotonic() + RETRY_FOR
+        while True:
+            try:
+                status = self._retrying(lambda con: con.execute(
+                    "SELECT pg_xact_status(%s::xid8)", [xid]).fetchone()[0])  # fmt: skip
+            except psycopg.errors.InvalidParameterValue:
+                return False  # "in the future": the crash took it before it reached the log
+            if status != "in progress":
+                break
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    "the connection to the database broke while saving, and the database "
+                    "has not finished that save: it may or may not be stored"
+                )
+            time.sleep(0.05)
+        return self._retrying(lambda con: con.execute(
+            "SELECT EXISTS (SELECT FROM commit_tokens WHERE token = %s)", [token]).fetchone()[0])
 
     def _add_months(self, months: set[date]) -> None:
         """Create the month partitions that records are about to need."""
