@@ -77,8 +77,8 @@ class TempPostgres:
             con.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
         return self.url(name)
 
-    def pg_ctl(self, *args: str) -> None:
-        _run_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), *args])
+    def pg_ctl(self, *args: str, check: bool = True) -> int:
+        return _run_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), *args], check)
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
@@ -90,21 +90,25 @@ class TempPostgres:
                     "restart")  # fmt: skip
 
     def stop(self) -> None:
-        self.pg_ctl("-w", "-m", "fast", "stop")
+        """Stop the server, unless it has stopped already (Ctrl-C reaches it too)."""
+        if self.pg_ctl("status", check=False) == 0:
+            self.pg_ctl("-w", "-m", "fast", "stop")
 
 
 def _running_as_root() -> bool:
     return os.geteuid() == 0
 
 
-def _run_as_owner(command: list[str]) -> None:
+def _run_as_owner(command: list[str], check: bool = True) -> int:
+    """Run a PostgreSQL program as the data folder's owner; its exit code."""
     if _running_as_root():
         command = ["runuser", "-u", OWNER, "--", *command]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
+    if check and result.returncode != 0:
         raise RuntimeError(
             f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}{result.stderr}"
         )
+    return result.returncode
 
 
 @contextmanager
