@@ -73,7 +73,7 @@ def running(
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """A SIGTERM stops everything as Ctrl-C does."""
+    """Ctrl-C, or a SIGTERM, stops everything (even where the shell had SIGINT ignored)."""
     raise KeyboardInterrupt
 
 
@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--replicas must be at least 1")
     configured = os.environ.get("BACKCARE_STORE", "")
     store = configured if is_url(configured) else None
-    signal.signal(signal.SIGTERM, _interrupt)
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, _interrupt)
     print("Starting PostgreSQL, the app servers and nginx …", flush=True)
     try:
         with running(args.replicas, store=store, port=args.port) as cluster:
