@@ -77,6 +77,12 @@ class TempPostgres:
             con.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
         return self.url(name)
 
+    def create_schema(self, database: str, name: str) -> str:
+        """A new empty schema in ``database``; a URL whose connections work in it."""
+        with psycopg.connect(self.url(database), autocommit=True) as con:
+            con.execute(psycopg.sql.SQL("CREATE SCHEMA {}").format(psycopg.sql.Identifier(name)))
+        return f"{self.url(database)}?options=-csearch_path%3D{name}"
+
     def pg_ctl(self, *args: str, check: bool = True) -> int:
         return _run_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), *args], check)
 

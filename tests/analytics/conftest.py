@@ -69,11 +69,8 @@ class Backend:
 
 
 def schema_url(postgres: TempPostgres, database: str) -> str:
-    """A new empty schema in ``database``; a URL whose connections work in it."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres.url(database), autocommit=True) as con:
-        con.execute(psycopg.sql.SQL("CREATE SCHEMA {}").format(psycopg.sql.Identifier(name)))
-    return f"{postgres.url(database)}?options=-csearch_path%3D{name}"
+    """A URL to a new empty schema of its own in ``database``."""
+    return postgres.create_schema(database, f"t_{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture(scope="session")

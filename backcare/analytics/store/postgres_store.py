@@ -26,14 +26,15 @@ so that servers starting together do it once; its version is kept in
 whatever the database's own collation, so week ranges and sort orders are the
 same as in DuckDB. If the database goes away (a restart, a failover), a batch
 is tried again on a fresh connection for up to :data:`RETRY_FOR` seconds. If
-the connection broke during the COMMIT, the store finds out, once the database
-is back, whether that transaction committed before it acknowledges or resends
-the batch: each batch writes a random token into ``commit_tokens`` in the same
-transaction (and removes the writer's previous one), and the store waits until
-``pg_xact_status`` no longer calls the transaction in progress, then looks for
-the token. (The transaction id alone cannot tell: one that a crash lost before
-it reached the log is handed out again after recovery, maybe to a transaction
-that commits.) An acknowledged record is saved, and no record is stored twice.
+the connection broke while a batch's statement was under way, the store finds
+out, once the database is back, whether it committed before it acknowledges or
+resends the batch: each batch writes a random token into ``commit_tokens`` in
+the same transaction (and removes the writer's previous one), and the store
+waits until the server process that ran it is gone (so it is no longer
+committing), then looks for the token. (A transaction id cannot tell: one that
+a crash lost before it reached the log is handed out again after recovery,
+maybe to a transaction that commits.) An acknowledged record is saved, and no
+record is stored twice.
 """
 
 from __future__ import annotations
@@ -42,12 +43,12 @@ import logging
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 import psycopg
-import psycopg.errors
 from psycopg_pool import ConnectionPool
 
 from backcare.analytics.record import AnonymousRecord
@@ -56,8 +57,12 @@ from backcare.analytics.store.queries import ROLLUPS, count_sql, rollup_sql
 from backcare.analytics.store.registry import describe
 from backcare.analytics.store.writer import GATHER, MAX_BATCH, RecordWriter, close_at_exit
 
-#: Connections per server: the writer, the folder and a few readers.
-POOL_SIZE = 6
+#: Writer threads per server, each committing on a connection of its own: PostgreSQL
+#: flushes the commits waiting at one moment together, so batches in flight side by side
+#: share the flush that one alone would cost.
+WRITERS = 4
+#: Connections per server: the writers, the folder and a few readers.
+POOL_SIZE = WRITERS + 4
 #: Seconds between a server's attempts to fold the inbox into the rollups.
 FOLD_EVERY = 1.0
 #: Seconds a batch is retried while the database cannot be reached, and reads likewise.
@@ -100,9 +105,10 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-#: One batch: ten arrays (month, then the record's columns; lists joined by commas, which no
-#: id may hold) unnested into rows, inserted into records and, by the same statement, inbox;
-#: then the batch's commit token and the one to forget. It returns the transaction's id.
+#: One batch, one statement and so one transaction (the connections autocommit, which
+#: saves the round trips of BEGIN and COMMIT): ten arrays (month, then the record's columns;
+#: lists joined by commas, which no id may hold) unnested into rows, inserted into records
+#: and inbox; then the batch's commit token noted and the writer's previous one removed.
 APPEND = f"""
 WITH added AS (
     INSERT INTO records (month, {NAMES})
@@ -116,11 +122,11 @@ WITH added AS (
     INSERT INTO inbox ({NAMES}) SELECT {NAMES} FROM added
 ), noted AS (
     INSERT INTO commit_tokens VALUES (%s)
-), forgotten AS (
-    DELETE FROM commit_tokens WHERE token = %s
 )
-SELECT pg_current_xact_id()::text
+DELETE FROM commit_tokens WHERE token = %s
 """
+#: Whether a server process (one connection's backend) is still there.
+BACKEND_ALIVE = "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pid = %s AND backend_start = %s)"
 
 
 def batch_params(rows: list[tuple]) -> list[list]:
@@ -165,6 +171,7 @@ class PostgresStore:
         url: str,
         *,
         pool_size: int = POOL_SIZE,
+        writers: int = WRITERS,
         max_batch: int = MAX_BATCH,
         gather: float = GATHER,
         fold_every: float | None = FOLD_EVERY,
@@ -172,17 +179,21 @@ class PostgresStore:
         self.url = url
         self.label = describe(url)  # never the password
         _migrate(url, self.label)
+        self._backends: weakref.WeakKeyDictionary[psycopg.Connection, tuple[int, datetime]] = (
+            weakref.WeakKeyDictionary()
+        )
         self._pool = ConnectionPool(
             url,
             min_size=min(2, pool_size),
             max_size=pool_size,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
+            configure=self._identify,
             open=False,
             name="backcare-store",
         )
         self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
         self._months: set[date] = set()
-        self._token: uuid.UUID | None = None  # the writer's last commit token, to remove
+        self._tokens = threading.local()  # each writer thread's last commit token, to remove
         try:
             today = date.today().replace(day=1)
             self._add_months({today, (today + timedelta(days=31)).replace(day=1)})
@@ -190,7 +201,7 @@ class PostgresStore:
             self._pool.close()
             raise
         self._writer = RecordWriter(self._append, label=self.label, max_batch=max_batch,
-                                    gather=gather)  # fmt: skip
+                                    gather=gather, writers=writers)  # fmt: skip
         self._stop = threading.Event()
         self._folder: threading.Thread | None = None
         if fold_every is not None:
@@ -215,40 +226,38 @@ class PostgresStore:
     def _append(self, rows: list[tuple]) -> None:
         """Commit rows to records and inbox in one transaction (the writer thread's commit).
 
-        While the database is away the batch is tried again. If the connection broke during
-        the COMMIT, the database is asked, once it answers again, whether that transaction
-        committed: only then is the batch saved, and it is never sent twice.
+        While the database is away the batch is tried again. If the connection broke while
+        the statement was under way, the database is asked, once it answers again, whether
+        it committed: only then is the batch saved, and it is never sent twice.
         """
         arrays = batch_params(rows)
         self._add_months(set(arrays[0]) - self._months)
         token = uuid.uuid4()
         deadline = time.monotonic() + RETRY_FOR
         while True:
-            xid = None
+            backend = None
             try:
-                with self._pool.connection() as con, con.transaction():
-                    (xid,) = con.execute(APPEND, [*arrays, token, self._token]).fetchone()
-                break  # leaving the block committed
+                with self._pool.connection() as con:
+                    backend = self._backends.get(con)
+                    con.execute(APPEND, [*arrays, token, getattr(self._tokens, "last", None)])
+                break
             except psycopg.OperationalError as exc:
-                if xid is not None and self._committed(xid, token):
+                if backend is not None and self._committed(token, backend):
                     break
                 if time.monotonic() > deadline:
                     raise StoreError(f"cannot reach the database: {exc}") from exc
                 log.warning("saving to %s failed, trying again: %s", self.label, exc)
                 time.sleep(0.2)
-        self._token = token  # committed: the next batch removes it
+        self._tokens.last = token  # committed: this thread's next batch removes it
 
-    def _committed(self, xid: str, token: uuid.UUID) -> bool:
-        """Whether the transaction ``xid``, which wrote ``token``, committed."""
+    def _committed(self, token: uuid.UUID, backend: tuple[int, datetime]) -> bool:
+        """Whether the batch that wrote ``token`` from ``backend`` (pid, start) committed.
+
+        Its server process must be gone first: until then the transaction may still be
+        committing. Then the token says it.
+        """
         deadline = time.monotonic() + RETRY_FOR
-        while True:
-            try:
-                status = self._retrying(lambda con: con.execute(
-                    "SELECT pg_xact_status(%s::xid8)", [xid]).fetchone()[0])  # fmt: skip
-            except psycopg.errors.InvalidParameterValue:
-                return False  # "in the future": the crash took it before it reached the log
-            if status != "in progress":
-                break
+        while self._retrying(lambda con: con.execute(BACKEND_ALIVE, backend).fetchone()[0]):
             if time.monotonic() > deadline:
                 raise StoreError(
                     "the connection to the database broke while saving, and the database "
@@ -257,6 +266,13 @@ class PostgresStore:
             time.sleep(0.05)
         return self._retrying(lambda con: con.execute(
             "SELECT EXISTS (SELECT FROM commit_tokens WHERE token = %s)", [token]).fetchone()[0])
+
+    def _identify(self, con: psycopg.Connection) -> None:
+        """Note a new pooled connection's server process (pid, start): see _committed."""
+        (started,) = con.execute(
+            "SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+        ).fetchone()
+        self._backends[con] = (con.info.backend_pid, started)
 
     def _add_months(self, months: set[date]) -> None:
         """Create the month partitions that records are about to need."""

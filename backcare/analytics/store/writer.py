@@ -9,7 +9,10 @@ only then tells each submitter that its record is saved (Datasette's
 ``database.py`` does SQLite writes the same way). A commit of eight records
 costs little more than one of a single record, so the writer waits a moment
 (:data:`GATHER`) for every thread that is submitting to queue its record, and
-busy threads share commits.
+busy threads share commits. A database that commits on several connections at
+once (PostgreSQL, whose one flush to disk covers every commit waiting for it)
+gets several writer threads: a batch goes as soon as every submitter is either
+in it or in a batch that is being committed.
 """
 
 from __future__ import annotations
@@ -66,7 +69,8 @@ class RecordWriter:
     ``commit(rows)`` writes the rows in one transaction and raises if nothing was saved
     (leaving its connection usable); ``after_commit(saved)`` runs on the writer thread after
     each successful commit (the DuckDB store folds its rollups there). ``label`` names the
-    store in messages.
+    store in messages. With ``writers`` above 1, ``commit`` runs on that many threads at
+    once.
     """
 
     def __init__(
@@ -77,6 +81,7 @@ class RecordWriter:
         max_batch: int = MAX_BATCH,
         gather: float = GATHER,
         after_commit: Callable[[int], None] | None = None,
+        writers: int = 1,
     ) -> None:
         self._commit_rows = commit
         self._after_commit = after_commit
@@ -84,13 +89,16 @@ class RecordWriter:
         self.max_batch = max_batch
         self._gather = gather
         self._submitters = 0  # threads inside submit() or submit_many()
+        self._in_flight = 0  # jobs in batches that writers are committing
         self._queue: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
-        self._thread = threading.Thread(
-            target=self._write_loop, name="backcare-store-writer", daemon=True
-        )
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._write_loop, name="backcare-store-writer", daemon=True)
+            for _ in range(writers)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     @property
     def closed(self) -> bool:
@@ -127,8 +135,10 @@ class RecordWriter:
         with self._lock:
             if not self._closed:
                 self._closed = True
-                self._queue.put(_STOP)
-        self._thread.join()
+                for _ in self._threads:
+                    self._queue.put(_STOP)
+        for thread in self._threads:
+            thread.join()
 
     @contextlib.contextmanager
     def _submitting(self) -> Iterator[None]:
@@ -152,7 +162,7 @@ class RecordWriter:
     def _wait(self, job: _Job) -> None:
         # The writer sets `done` after COMMIT; if it died instead, say so rather than hang.
         while not job.done.wait(timeout=1.0):
-            if not self._thread.is_alive():
+            if not any(thread.is_alive() for thread in self._threads):
                 raise StoreError(f"the store {self.label} stopped writing; nothing was saved")
         if job.error is not None:
             raise StoreError(f"could not save to {self.label}: {job.error}") from job.error
@@ -173,9 +183,10 @@ class RecordWriter:
         A submitter waits for its commit, so right after one the threads it woke are on
         their way back with their next records; taking only what has queued would commit
         them in small, dear transactions. So the writer waits, up to ``gather`` seconds,
-        until every thread inside submit() has queued a job or left. A lone submitter is
-        never kept waiting. (Waiting for as many jobs as the last transaction held instead
-        locked eight threads into alternating transactions of four after one stall.)
+        until every thread inside submit() has queued a job, left, or has its job in a
+        batch another writer is committing. A lone submitter is never kept waiting.
+        (Waiting for as many jobs as the last transaction held instead locked eight
+        threads into alternating transactions of four after one stall.)
         """
         first = self._queue.get()
         if first is _STOP:
@@ -187,7 +198,7 @@ class RecordWriter:
                 job = self._queue.get_nowait()
             except queue.Empty:
                 remaining = deadline - time.monotonic()
-                if len(jobs) >= self._submitters or remaining <= 0:
+                if len(jobs) + self._in_flight >= self._submitters or remaining <= 0:
                     break
                 try:
                     job = self._queue.get(timeout=min(remaining, _POLL))
@@ -203,12 +214,17 @@ class RecordWriter:
         """Commit the jobs' rows as one transaction, wake their submitters; return rows saved."""
         rows = [r for job in jobs for r in job.rows]
         saved = 0
+        with self._lock:
+            self._in_flight += len(jobs)
         try:
             self._commit_rows(rows)
             saved = len(rows)
         except Exception as exc:  # handed to every submitter of the batch, which raise it
             for job in jobs:
                 job.error = exc
+        finally:
+            with self._lock:
+                self._in_flight -= len(jobs)
         for job in jobs:
             job.done.set()
         return saved
