@@ -7,8 +7,9 @@ does the same). Left alone, the browser would keep showing the old page until
 the next click ran it with nothing behind it. Two things make it start again:
 
 - Streamlit's browser code reruns the page after a reconnection only when the
-  page has a timer (a fragment with ``run_every``), so every page has an idle
-  one (:func:`rerun_after_reconnecting`).
+  page has a timer (a fragment with ``run_every``). A kiosk's pages have one
+  (the idle watch); in personal mode every page gets an idle one
+  (:func:`rerun_after_reconnecting`).
 - A reconnecting browser names its old session in the WebSocket's
   ``Sec-WebSocket-Protocol`` header ("streamlit, <xsrf token>, <session id>").
   A browser that reconnects to the same server gets that session back; when the
@@ -71,6 +72,14 @@ def show_notice() -> None:
         st.info(LOST + ("" if current().kiosk else DIARY_KEPT), icon=":material/sync_problem:")
 
 
-@st.fragment(run_every=TIMER)
 def rerun_after_reconnecting() -> None:
-    """An empty timer: its presence makes the browser rerun the page after a reconnection."""
+    """In personal mode, an empty timer: it makes the browser rerun the page after it
+    reconnects. (A kiosk's idle watch is already one; a second timer beside it made the
+    kiosk's browser tests lose keystrokes.)"""
+    if not current().kiosk:
+        _timer()
+
+
+@st.fragment(run_every=TIMER)
+def _timer() -> None:
+    """Nothing to draw: only its run_every matters."""

@@ -7,5 +7,9 @@ from backcare.ui.navigation import route
 page = route()
 reconnect.start_again_if_lost(page)
 reconnect.show_notice()
-reconnect.rerun_after_reconnecting()
-page.run()
+try:
+    page.run()
+finally:
+    # Last, so the page's own elements keep their places (kiosk styles count on them); in
+    # `finally`, so a page that stops early still has it.
+    reconnect.rerun_after_reconnecting()
