@@ -44,11 +44,11 @@ def test_bad_values_stop_start_up_with_the_variable_named(env, fragment):
         from_env(env)
 
 
-<<<<<<< HEAD
 def test_kiosk_printing_is_off_by_default():
     assert not from_env({"BACKCARE_MODE": "kiosk"}).print_in_kiosk
     assert from_env({"BACKCARE_MODE": "kiosk", "BACKCARE_KIOSK_PRINT": "yes"}).print_in_kiosk
-=======
+
+
 def test_the_store_is_a_file_path_or_a_postgresql_url():
     assert from_env({}).store.endswith("var/backcare.duckdb")
     assert from_env({"BACKCARE_STORE": " /data/b.duckdb "}).store == "/data/b.duckdb"
@@ -60,4 +60,3 @@ def test_a_store_url_of_another_kind_is_refused_without_echoing_it():
     with pytest.raises(SettingsError, match="BACKCARE_STORE=mysql://…: use a file path") as caught:
         from_env({"BACKCARE_STORE": "mysql://root:secret@db/backcare"})
     assert "secret" not in str(caught.value)
->>>>>>> a16de5e (PostgreSQL store behind the same Store protocol, picked by a postgresql:// BACKCARE_STORE, so several app servers can share one database)
