@@ -42,7 +42,7 @@ from backcare.analytics.store.queries import count_sql
 from backcare.analytics.store.writer import row
 from benchmarks.bench_insights import NARROW, QUERIES, TARGET_MS, generate
 from benchmarks.bench_submit import THREADS, _records
-from benchmarks.harness import Figure, percentile
+from benchmarks.harness import Figure, percentile, run_threads
 from deploy import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,12 +81,7 @@ def submitter(url: str, mode: str, count: int) -> None:
     threads = [threading.Thread(target=run, args=pair) for pair in pairs]
     print("ready", flush=True)
     sys.stdin.readline()
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
+    elapsed = run_threads(threads)
     if mode == "store":
         store.close()
     else:

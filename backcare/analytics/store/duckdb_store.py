@@ -29,16 +29,21 @@ import contextlib
 import logging
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from backcare.analytics.record import AnonymousRecord
 from backcare.analytics.store.base import LIST_COLUMNS, Selection, StoreError, StoreLocked
 from backcare.analytics.store.queries import ROLLUPS, Rollup, count_sql, rollup_sql
-from backcare.analytics.store.writer import GATHER, MAX_BATCH, RecordWriter, close_at_exit
+from backcare.analytics.store.writer import (
+    GATHER,
+    MAX_BATCH,
+    RecordWriter,
+    WrittenThrough,
+    close_at_exit,
+)
 
 MEMORY = ":memory:"
 #: Records appended after the last fold that make the writer fold them into the rollups.
@@ -94,7 +99,7 @@ def _arrow(rows: list[tuple]) -> pa.Table:
     )  # fmt: skip
 
 
-class DuckDBStore:
+class DuckDBStore(WrittenThrough):
     """The store as one DuckDB file, written by one thread (see the module docstring)."""
 
     def __init__(
@@ -126,17 +131,7 @@ class DuckDBStore:
         )
         close_at_exit(self)
 
-    @property
-    def closed(self) -> bool:
-        return self._writer.closed
-
     # --- writing ---------------------------------------------------------------------------
-
-    def submit(self, record: AnonymousRecord) -> None:
-        self._writer.submit(record)
-
-    def submit_many(self, records: Iterable[AnonymousRecord]) -> int:
-        return self._writer.submit_many(records)
 
     def _append(self, rows: list[tuple]) -> None:
         """Append rows in one transaction (the writer thread's commit)."""

@@ -44,18 +44,23 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from backcare.analytics.record import AnonymousRecord
 from backcare.analytics.store.base import Selection, StoreError, week_monday
 from backcare.analytics.store.queries import ROLLUPS, count_sql, rollup_sql
 from backcare.analytics.store.registry import describe
-from backcare.analytics.store.writer import GATHER, MAX_BATCH, RecordWriter, close_at_exit
+from backcare.analytics.store.writer import (
+    GATHER,
+    MAX_BATCH,
+    RecordWriter,
+    WrittenThrough,
+    close_at_exit,
+)
 
 #: Writer threads per server, each committing on a connection of its own: PostgreSQL
 #: flushes the commits waiting at one moment together, so batches in flight side by side
@@ -163,7 +168,7 @@ def month_of(week: str) -> date:
     return (week_monday(week) + timedelta(days=3)).replace(day=1)
 
 
-class PostgresStore:
+class PostgresStore(WrittenThrough):
     """The store in a PostgreSQL database (see the module docstring)."""
 
     def __init__(
@@ -211,17 +216,7 @@ class PostgresStore:
             self._folder.start()
         close_at_exit(self)
 
-    @property
-    def closed(self) -> bool:
-        return self._writer.closed
-
     # --- writing ---------------------------------------------------------------------------
-
-    def submit(self, record: AnonymousRecord) -> None:
-        self._writer.submit(record)
-
-    def submit_many(self, records: Iterable[AnonymousRecord]) -> int:
-        return self._writer.submit_many(records)
 
     def _append(self, rows: list[tuple]) -> None:
         """Commit rows to records and inbox in one transaction (the writer thread's commit).

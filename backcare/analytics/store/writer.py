@@ -230,6 +230,22 @@ class RecordWriter:
         return saved
 
 
+class WrittenThrough:
+    """The writing half of a store whose records go through a RecordWriter (``_writer``)."""
+
+    _writer: RecordWriter
+
+    @property
+    def closed(self) -> bool:
+        return self._writer.closed
+
+    def submit(self, record: AnonymousRecord) -> None:
+        self._writer.submit(record)
+
+    def submit_many(self, records: Iterable[AnonymousRecord]) -> int:
+        return self._writer.submit_many(records)
+
+
 class Closable(Protocol):
     def close(self) -> None: ...
 
