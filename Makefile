@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 PORT ?= 8501
 
-.PHONY: setup run test lint chromium bench bench-quick load clean
+.PHONY: setup run cluster test lint chromium postgresql nginx bench bench-quick load clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -24,32 +24,50 @@ setup: $(VENV)/.synced
 run: setup
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
-# Browser tests drive Debian's Chromium; install it when missing and we may.
-chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
+# PostgreSQL (throwaway, unless BACKCARE_STORE is a postgresql:// URL), REPLICAS app
+# servers and nginx on PORT; Ctrl-C stops them all.
+REPLICAS ?= 2
+cluster: setup postgresql nginx
+	$(VENV)/bin/python -m deploy.cluster --replicas $(REPLICAS) --port $(PORT)
+
+# $(call debian_package,PACKAGE,TEST): install Debian's PACKAGE when the shell TEST fails,
+# if we may (root); otherwise say how.
+define debian_package
+	@if ! { $(2); }; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "Installing Debian's $(1)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
 	  else \
-	    echo "The browser tests need Debian's Chromium at $(CHROMIUM):" >&2; \
-	    echo "  sudo apt-get install -y chromium" >&2; \
+	    echo "This needs Debian's $(1): sudo apt-get install -y $(1)" >&2; \
 	    exit 1; \
 	  fi; \
 	fi
+endef
+
+# Browser tests drive Debian's Chromium; the store tests, the cluster test and
+# `make cluster` start throwaway PostgreSQL clusters and nginx processes.
+chromium:
+	$(call debian_package,chromium,[ -x $(CHROMIUM) ])
+
+postgresql:
+	$(call debian_package,postgresql,ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1)
+
+nginx:
+	$(call debian_package,nginx,command -v nginx >/dev/null || [ -x /usr/sbin/nginx ])
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python ../shared/tools/seed_overlap.py . || true
 
-test: setup chromium
+test: setup chromium postgresql nginx
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest
 
 # Benchmarks never run inside make test; they print a table and write benchmarks/results.json.
-bench: setup chromium
+bench: setup chromium postgresql nginx
 	$(VENV)/bin/python -m benchmarks.run
 
-bench-quick: setup chromium
+bench-quick: setup chromium postgresql nginx
 	$(VENV)/bin/python -m benchmarks.run --quick
 
 # Virtual people against a running server on this machine (start one with `make run`):

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 MODES = ("personal", "kiosk")
+#: BACKCARE_STORE values with these schemes name a PostgreSQL database; others are file paths.
+URL_SCHEMES = ("postgresql", "postgres")
 DEFAULT_STORE = Path(__file__).resolve().parent.parent / "var" / "backcare.duckdb"
 #: The smallest cell size anyone may configure for the analysts' figures.
 MIN_K = 5
@@ -36,7 +38,8 @@ class Settings:
     idle_timeout: int = 120
     #: Whether the "share an anonymous record" box starts ticked (kiosk only).
     share_default: bool = False
-    store_path: Path = DEFAULT_STORE
+    #: Where anonymous records are kept: a DuckDB file's path, or a postgresql:// URL.
+    store: str = str(DEFAULT_STORE)
     #: Minimum cell size: smaller counts are never shown to analysts.
     k: int = 11
     analyst_password: str | None = None
@@ -83,14 +86,19 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"BACKCARE_SITE_ID={site_id!r}: use up to 40 letters, digits, '-' or '_'"
         )
-    store = env.get("BACKCARE_STORE", "").strip()
+    store = env.get("BACKCARE_STORE", "").strip() or str(DEFAULT_STORE)
+    scheme, colon_slashes, _ = store.partition("://")
+    if colon_slashes and scheme not in URL_SCHEMES:
+        raise SettingsError(
+            f"BACKCARE_STORE={scheme}://…: use a file path or a postgresql:// URL"
+        )
     return Settings(
         mode=mode,
         site_id=site_id,
         idle_timeout=_int(env, "BACKCARE_IDLE_TIMEOUT", 120, minimum=2),
         # Only a clinic's kiosk may pre-tick sharing; in personal mode it always starts off.
         share_default=mode == "kiosk" and _flag(env, "BACKCARE_SHARE_DEFAULT", False),
-        store_path=Path(store) if store else DEFAULT_STORE,
+        store=store,
         k=_int(env, "BACKCARE_K", 11, minimum=MIN_K),
         analyst_password=env.get("BACKCARE_ANALYST_PASSWORD") or None,
         print_in_kiosk=_flag(env, "BACKCARE_KIOSK_PRINT", False),

@@ -132,17 +132,22 @@ def _pools() -> dict[str, object]:
     return pools
 
 
+def generate(con: duckdb.DuckDBPyConnection, n: int, seed: int = 1) -> None:
+    """Write n random records into a bare records table on ``con`` (made if missing)."""
+    pools = _pools()
+    con.execute(SCHEMA)
+    columns = ", ".join(f"${name} AS {name}" for name in pools)
+    con.execute(f"CREATE TEMP TABLE pools AS SELECT {columns}", pools)
+    con.execute("SET VARIABLE seed = ?", [seed])
+    con.execute(DRAW)
+    con.execute(GENERATE, {"n": n, "see_doctor_sign": SEE_DOCTOR_SIGN})
+
+
 def fill(path: Path, n: int, seed: int = 1) -> pd.DataFrame:
     """Write n random records into a bare records table at path; return them as a DataFrame."""
-    pools = _pools()
     con = duckdb.connect(str(path))
     try:
-        con.execute(SCHEMA)
-        columns = ", ".join(f"${name} AS {name}" for name in pools)
-        con.execute(f"CREATE TEMP TABLE pools AS SELECT {columns}", pools)
-        con.execute("SET VARIABLE seed = ?", [seed])
-        con.execute(DRAW)
-        con.execute(GENERATE, {"n": n, "see_doctor_sign": SEE_DOCTOR_SIGN})
+        generate(con, n, seed)
         first = f"coalesce(top_causes[1], '{NO_CAUSE}') AS {TOP_CAUSE}"
         return frame(con.sql(f"SELECT *, {first} FROM records").to_arrow_table())
     finally:

@@ -6,7 +6,10 @@ The same visit runs on both: on BackCare a person completes the questionnaire
 a BackCare visit took. Rounds alternate between the two, so a machine busy
 with other work slows both alike. Then BackCare alone is loaded with more and
 more people (1–3 s between visits) until the p95 time from the final submit to
-the triage banner passes 1 s; the best rate below that is the figure.
+the triage banner passes 1 s; the best rate below that is the figure. The same
+climb then runs against one server and against two servers behind nginx, both
+on a throwaway PostgreSQL store (deploy/cluster.py): on two cores their ratio
+shows what one more core buys.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from pathlib import Path
 from benchmarks.harness import Figure
 from benchmarks.load.person import Reloader
 from benchmarks.load.runner import LoadSettings, Report, run_load
+from deploy.cluster import running
 from tests.live_server import serve
 
 P95_LIMIT_MS = 1000.0
 
 
-def _load(url: str, pid: int, visitor=None, **settings) -> Report:
-    report = asyncio.run(run_load(LoadSettings(url, **settings), visitor, [pid]))
+def _load(url: str, pids: Sequence[int], visitor=None, **settings) -> Report:
+    report = asyncio.run(run_load(LoadSettings(url, **settings), visitor, pids))
     if report.errors:
         raise AssertionError(f"load errors on {url}: {report.error_samples}")
     return report
@@ -38,7 +42,7 @@ def _cpu_per_visit(reports: Sequence[Report]) -> float:
 
 
 def best_rate(
-    url: str, pid: int, levels: Sequence[int], seconds: float
+    url: str, pids: Sequence[int], levels: Sequence[int], seconds: float
 ) -> tuple[float, float, int]:
     """(assessments/s, p95 ms, people) at the busiest level whose p95 stays within 1 s.
 
@@ -48,7 +52,7 @@ def best_rate(
     best: tuple[float, float, int] | None = None
     first: tuple[float, float, int] | None = None
     for users in levels:
-        report = _load(url, pid, users=users, seconds=seconds, wait=(1.0, 3.0))
+        report = _load(url, pids, users=users, seconds=seconds, wait=(1.0, 3.0))
         p95 = report.submit_to_results_ms.get("p95", float("inf"))
         result = (report.assessments_per_second, p95, users)
         first = first or result
@@ -79,14 +83,14 @@ def run(quick: bool) -> list[Figure]:
         ):
             cpu_round = {"users": users, "seconds": seconds, "wait": (0.5, 1.5)}
             # A first round only counts the reruns of a visit, for the hello-world twin.
-            calibration = _load(app.url, app.process.pid, **cpu_round)
+            calibration = _load(app.url, [app.process.pid], **cpu_round)
             same_visit = Reloader(round(calibration.reruns_per_visit or 1))
 
             def backcare() -> Report:
-                return _load(app.url, app.process.pid, **cpu_round)
+                return _load(app.url, [app.process.pid], **cpu_round)
 
             def hello_world() -> Report:
-                return _load(hello.url, hello.process.pid, lambda _: same_visit, **cpu_round)
+                return _load(hello.url, [hello.process.pid], lambda _: same_visit, **cpu_round)
 
             ours: list[Report] = []
             theirs: list[Report] = []
@@ -97,7 +101,8 @@ def run(quick: bool) -> list[Figure]:
                 else:
                     theirs.append(hello_world())
                     ours.append(backcare())
-            rate, p95, people = best_rate(app.url, app.process.pid, levels, level_seconds)
+            rate, p95, people = best_rate(app.url, [app.process.pid], levels, level_seconds)
+    one, two = (behind_nginx(replicas, levels, level_seconds) for replicas in (1, 2))
     value, baseline = _cpu_per_visit(ours), _cpu_per_visit(theirs)
     return [
         Figure(
@@ -117,4 +122,25 @@ def run(quick: bool) -> list[Figure]:
             people > 0,
         ),
         Figure("load_submit_to_banner_p95", p95, "ms", None, "at that rate", None),
+        Figure(
+            "load_assessments_per_s_two_servers_nginx",
+            two[0],
+            "/s",
+            one[0],
+            f"context: one server behind nginx; both on PostgreSQL, p95 <= 1 s "
+            f"({two[2]} and {one[2]} people)",
+            None,
+        ),
     ]
+
+
+def behind_nginx(
+    replicas: int, levels: Sequence[int], seconds: float
+) -> tuple[float, float, int]:
+    """best_rate for ``replicas`` servers behind nginx on a throwaway PostgreSQL store."""
+    print(f"  {replicas} server(s) behind nginx, PostgreSQL store:", flush=True)
+    with running(replicas) as cluster:
+        pids = [server.process.pid for server in cluster.servers]
+        for server in cluster.servers:  # each server's first visits import the whole stack
+            _load(server.url, [server.process.pid], users=2, seconds=2.0, wait=(0.1, 0.2))
+        return best_rate(cluster.url, pids, levels, seconds)

@@ -19,7 +19,7 @@ import duckdb
 
 from backcare.analytics.record import AnonymousRecord
 from backcare.analytics.store.duckdb_store import SCHEMA, DuckDBStore
-from benchmarks.harness import Figure
+from benchmarks.harness import Figure, run_threads
 
 THREADS = 8
 #: The baseline's statement: one record, one autocommitted INSERT.
@@ -60,12 +60,7 @@ def store_rate(path: Path, per_thread: int) -> tuple[float, bool]:
 
     threads = [threading.Thread(target=submit_all, args=(b,)) for b in batches]
     try:
-        start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - start
+        elapsed = run_threads(threads)
         complete = not errors and len(store) == THREADS * per_thread
     finally:
         store.close()

@@ -8,6 +8,7 @@ alike and the ratio stays meaningful even when the absolute numbers move.
 from __future__ import annotations
 
 import statistics
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -73,3 +74,13 @@ def interleaved(
 
 def median_of(repeats: int, measure: Callable[[], float]) -> float:
     return statistics.median(measure() for _ in range(repeats))
+
+
+def run_threads(threads: Sequence[threading.Thread]) -> float:
+    """Start the threads together and wait for all; the seconds that took."""
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start

@@ -21,6 +21,7 @@ WORKLOADS = (
     "bench_batch",
     "bench_insights",
     "bench_submit",
+    "bench_postgres",
     "bench_page",
     "bench_browser",
     "bench_load",

@@ -134,7 +134,7 @@ if st.sidebar.button("Sign out of Insights", icon=":material/logout:"):
 k = settings.k
 vocab = insights.vocabulary(knowledge_base())
 try:
-    store = shared(settings.store_path)
+    store = shared(settings.store)
     with st.spinner("Counting and hiding small groups…"):
         publication = insights.publish(store, k, vocab)
 except StoreError as exc:

@@ -1,8 +1,9 @@
-"""Shared fixtures: the real knowledge base, and a scratch copy of data/ to break."""
+"""Shared fixtures: the real knowledge base, a scratch copy of data/ to break, PostgreSQL."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from backcare.assessment.engine import default_scorer
 from backcare.assessment.knowledge import DATA_DIR, KnowledgeBase
 from backcare.assessment.scoring import Scorer
+from deploy.postgres import PostgresMissing, TempPostgres, bin_dir, throwaway
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,3 +32,14 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[TempPostgres]:
+    """One throwaway PostgreSQL cluster for the whole test session (deploy/postgres.py)."""
+    try:
+        bin_dir()
+    except PostgresMissing as missing:
+        pytest.skip(str(missing))
+    with throwaway() as cluster:
+        yield cluster

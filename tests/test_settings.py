@@ -47,3 +47,16 @@ def test_bad_values_stop_start_up_with_the_variable_named(env, fragment):
 def test_kiosk_printing_is_off_by_default():
     assert not from_env({"BACKCARE_MODE": "kiosk"}).print_in_kiosk
     assert from_env({"BACKCARE_MODE": "kiosk", "BACKCARE_KIOSK_PRINT": "yes"}).print_in_kiosk
+
+
+def test_the_store_is_a_file_path_or_a_postgresql_url():
+    assert from_env({}).store.endswith("var/backcare.duckdb")
+    assert from_env({"BACKCARE_STORE": " /data/b.duckdb "}).store == "/data/b.duckdb"
+    url = "postgresql://backcare:secret@db.internal:5432/backcare"
+    assert from_env({"BACKCARE_STORE": url}).store == url
+
+
+def test_a_store_url_of_another_kind_is_refused_without_echoing_it():
+    with pytest.raises(SettingsError, match="BACKCARE_STORE=mysql://…: use a file path") as caught:
+        from_env({"BACKCARE_STORE": "mysql://root:secret@db/backcare"})
+    assert "secret" not in str(caught.value)

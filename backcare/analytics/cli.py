@@ -1,8 +1,9 @@
 """`python -m backcare export` and `python -m backcare demo-data`: the store from a shell.
 
-Both open the store file themselves, so they cannot run while a BackCare
-server holds it; they then stop with one line that says so. Problems exit 1
-with that line on standard error; wrong arguments exit 2 (argparse).
+Both open the store themselves: a DuckDB file cannot be opened while a BackCare
+server holds it, and they then stop with one line that says so; a PostgreSQL
+store can be used while servers run. Problems exit 1 with that line on
+standard error; wrong arguments exit 2 (argparse).
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from tqdm import tqdm
 
 from backcare.analytics import demo_data, insights
 from backcare.analytics.store.base import StoreError
-from backcare.analytics.store.duckdb_store import MAX_BATCH, DuckDBStore
+from backcare.analytics.store.registry import describe, open_store
+from backcare.analytics.store.writer import MAX_BATCH
 from backcare.assessment.engine import knowledge_base
 from backcare.settings import MIN_K, current
 
 EXIT_FAILED = 1
 #: From this many rows on, demo-data shows progress bars.
 PROGRESS_FROM = 2000
+STORE_HELP = "store file or postgresql:// URL (default: BACKCARE_STORE)"
 
 
 def _positive(text: str) -> int:
@@ -48,7 +51,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--out", required=True, type=Path, metavar="DIR", help="folder for one file per view"
     )
-    export.add_argument("--store", type=Path, help="store file (default: BACKCARE_STORE)")
+    export.add_argument("--store", help=STORE_HELP)
     export.add_argument(
         "--k", type=_k, help=f"minimum cell size (default: BACKCARE_K; at least {MIN_K})"
     )
@@ -56,7 +59,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     demo = commands.add_parser("demo-data", help="fill a store with synthetic records")
     demo.add_argument("--rows", required=True, type=_positive, metavar="N")
-    demo.add_argument("--store", type=Path, help="store file (default: BACKCARE_STORE)")
+    demo.add_argument("--store", help=STORE_HELP)
     demo.add_argument("--seed", type=int, help="random seed, for the same records every time")
     demo.add_argument("--weeks", type=_positive, default=demo_data.DEFAULT_WEEKS)
     demo.set_defaults(run=_demo)
@@ -66,7 +69,7 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -
     settings = current()
     k = args.k or settings.k
     try:
-        store = DuckDBStore(args.store or settings.store_path)
+        store = open_store(args.store or settings.store)
     except StoreError as exc:
         print(f"error: {exc}", file=err)
         return EXIT_FAILED
@@ -92,10 +95,10 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -
 
 
 def _demo(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    path = args.store or current().store_path
+    location = args.store or current().store
     show = args.rows >= PROGRESS_FROM
     try:
-        store = DuckDBStore(path)
+        store = open_store(location)
     except StoreError as exc:
         print(f"error: {exc}", file=err)
         return EXIT_FAILED
@@ -115,5 +118,7 @@ def _demo(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> 
         return EXIT_FAILED
     finally:
         store.close()
-    print(f"added {args.rows} synthetic records to {path}; it now holds {total}", file=out)
+    print(f"added {args.rows} synthetic records to {describe(location)}; it now holds {total}",
+          file=out)  # fmt: skip
     return 0
+

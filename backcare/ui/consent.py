@@ -56,7 +56,7 @@ def _share(result: Assessment, record: AnonymousRecord) -> None:
         return
     st.session_state[_SHARED] = weakref.ref(result)
     try:
-        shared(current().store_path).submit(record)
+        shared(current().store).submit(record)
     except (StoreError, InvalidRecord) as exc:
         del st.session_state[_SHARED]
         st.session_state[_ERROR] = str(exc)

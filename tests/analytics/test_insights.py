@@ -451,8 +451,8 @@ def _cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def test_demo_data_then_export_from_the_command_line(tmp_path):
-    store = tmp_path / "demo.duckdb"
+def test_demo_data_then_export_from_the_command_line(tmp_path, backend):
+    store = backend.location  # a DuckDB file, or a PostgreSQL URL
     code, out, _ = _cli("demo-data", "--rows", "400", "--store", str(store), "--seed", "1")
     assert code == 0 and "added 400 synthetic records" in out and "holds 400" in out
     code, out, err = _cli(

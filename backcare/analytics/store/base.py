@@ -1,7 +1,8 @@
 """What every store of anonymous records offers, whatever holds the records.
 
 The app, the analysts' pages and the commands talk to a :class:`Store`; the
-DuckDB file (:mod:`backcare.analytics.store.duckdb_store`) is one backend. The
+DuckDB file (:mod:`backcare.analytics.store.duckdb_store`) and a PostgreSQL
+database (:mod:`backcare.analytics.store.postgres_store`) are its backends. The
 values a record may hold, the columns analysts may count by and the checks a
 record passes before any backend sees it live here, so every backend refuses
 the same things with the same words.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from backcare.analytics.record import PAIN_BANDS, TOP_CAUSES, UNKNOWN, AnonymousRecord
@@ -77,14 +79,21 @@ class Store(Protocol):
         first of a record's causes, or NO_CAUSE) counts each record once.
         """
 
+    def __len__(self) -> int:
+        """How many records the store holds."""
+
     def close(self) -> None:
         """Finish pending writes and let go of the storage."""
+
+    @property
+    def closed(self) -> bool:
+        """Whether close() has been called: a closed store refuses reads and writes."""
 
 
 def check(record: AnonymousRecord) -> None:
     """Refuse anything but the coarse values a record may hold, naming the field."""
     problems = {
-        "week": isinstance(record.week, str) and _WEEK.fullmatch(record.week),
+        "week": _real_week(record.week),
         "age_band": record.age_band in AGE_BANDS,
         "activity": record.activity in ACTIVITIES,
         "pain_band": record.pain_band in PAIN_BANDS_ALL,
@@ -104,29 +113,28 @@ def check(record: AnonymousRecord) -> None:
         )
 
 
+def week_monday(week: str) -> date:
+    """The Monday of an ISO week such as "2026-W47"; ValueError for a week 53 a year lacks."""
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1)
+
+
+def _real_week(week: object) -> bool:
+    if not (isinstance(week, str) and _WEEK.fullmatch(week)):
+        return False
+    try:
+        week_monday(week)
+    except ValueError:
+        return False
+    return True
+
+
 def _ids(values: object) -> bool:
     return (
         isinstance(values, tuple)
         and all(isinstance(v, str) and _ID.fullmatch(v) for v in values)
         and len(set(values)) == len(values)
     )
-
-
-def where(selection: Selection) -> tuple[str, list[str]]:
-    """The WHERE clause for a selection, with its values as parameters."""
-    clauses, params = ["TRUE"], []
-    if selection.first_week is not None:
-        clauses.append("week >= ?")
-        params.append(selection.first_week)
-    if selection.last_week is not None:
-        clauses.append("week <= ?")
-        params.append(selection.last_week)
-    for name in FILTERED[1:]:
-        value = getattr(selection, name)
-        if value is not None:
-            clauses.append(f"{name} = ?")
-            params.append(value)
-    return " AND ".join(clauses), params
 
 
 def list_column(columns: Sequence[str]) -> str | None:
