@@ -19,7 +19,7 @@ MAY_IMPORT = {
     "assessment": {"json_input"},
     "diary": {"assessment", "json_input"},
     "kiosk": {"assessment", "settings"},
-    "analytics": {"assessment", "settings"},
+    "analytics": {"assessment", "settings", "json_input"},
     "ui": {"assessment", "diary", "kiosk", "analytics", "settings"},
     "settings": set(),
     "json_input": set(),
