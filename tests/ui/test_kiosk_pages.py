@@ -191,9 +191,7 @@ def test_finish_wipes_the_session_at_once(app):
     _assert_wiped(app)
 
 
-def test_after_the_timeout_the_watch_asks_for_the_warning_and_keeps_the_session(
-    app, monkeypatch
-):
+def test_after_the_timeout_the_watch_asks_for_the_warning_and_keeps_the_session(app, monkeypatch):
     _complete(app)
     assert _watch(app)["phase"] == "active"
     monkeypatch.setattr(kiosk_module, "_now", SteppingClock(TIMEOUT + 5))
