@@ -8,7 +8,6 @@ mistake is never silently scored as "not answered".
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 
 from backcare.assessment.knowledge import Question
@@ -72,6 +71,8 @@ def validate(raw: object, questions: Mapping[str, Question]) -> Answers:
         raise InvalidAnswers(None, "answers must be a JSON object keyed by item id")
     for item in raw:
         if item not in questions:
+            import difflib  # only for this message: it slows every command-line start
+
             close = difflib.get_close_matches(str(item)[:100], questions, n=3)
             hint = f"did you mean {' or '.join(close)}?" if close else "see CONTRACT section 1"
             raise InvalidAnswers(str(item), f"not a questionnaire item ({hint})")
