@@ -204,9 +204,9 @@ def test_a_hostile_query_is_one_sentence_and_the_page_carries_on(server, sql, me
     assert not at.exception, at.exception
     assert message in at.error[0].value
     query = next(t for t in at.text_area if t.label == "Query")
-    query.input("SELECT count(*) AS levels FROM triage_totals").run()
+    query.input("SELECT count(*) AS cells FROM triage_totals").run()
     next(b for b in at.button if b.label == "Run query").click().run()
-    assert not at.error and at.dataframe[-1].value["levels"][0] == 4
+    assert not at.error and at.dataframe[-1].value["cells"][0] > 0
 
 
 def test_signing_out_asks_for_the_password_again(server):
