@@ -78,15 +78,16 @@ def _button(page: Page) -> list[str]:
     return ["Step 2 of 4"]
 
 
-def _results(page: Page) -> None:
-    answer_by_mouse(page, page, Person(age="61"))
+def _results(page: Page, *, emergency: bool = False) -> None:
+    answer_by_mouse(page, page, Person(age="61", emergency=emergency))
 
 
 def _expander(page: Page) -> list[str]:
-    _results(page)
-    more = page.get_by_test_id("stExpander").filter(has_text="less likely explanations")
-    more.locator("summary").click()
-    expect(more.locator("details")).to_have_js_property("open", True)
+    # At an urgent level the results page folds the explanations away.
+    _results(page, emergency=True)
+    more = page.get_by_test_id("stExpander").filter(has_not_text="What the code says").first
+    more.locator("summary").first.click()
+    expect(more.locator("details").first).to_have_js_property("open", True)
     return ["Your results", "61"]
 
 
