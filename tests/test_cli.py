@@ -126,7 +126,7 @@ def test_the_analyst_commands_still_check_their_arguments(capsys):
     with pytest.raises(SystemExit) as stopped:
         main(["export", "--format", "xlsx", "--out", "x"])
     assert stopped.value.code == 2
-    assert "use csv or parquet" in capsys.readouterr().err
+    assert "invalid choice: 'xlsx' (choose from csv, parquet)" in capsys.readouterr().err
 
 
 def test_a_missing_file_exits_2(tmp_path):

@@ -40,7 +40,10 @@ def _export_format(text: str) -> str:
     from backcare.analytics.insights import EXPORT_FORMATS
 
     if text not in EXPORT_FORMATS:
-        raise argparse.ArgumentTypeError(f"use {' or '.join(EXPORT_FORMATS)}")
+        # The words argparse's own `choices` would use, which scripts may look for.
+        raise argparse.ArgumentTypeError(
+            f"invalid choice: {text!r} (choose from {', '.join(EXPORT_FORMATS)})"
+        )
     return text
 
 
