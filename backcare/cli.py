@@ -3,8 +3,13 @@
 `assess` prints exactly one JSON object on success (exit 0). Anything wrong
 with the input exits 2 with a single line on standard error and nothing on
 standard output, so a calling system can tell the two apart without parsing.
-FHIR (section 5) goes through backcare.fhir, imported only when a command
-needs it: its models take most of a second to load.
+The answers are read strictly (backcare.json_input): a key given twice is an
+error, never "the last one wins".
+
+A clinic runs `assess` once per patient, so it must start fast: the analyst
+commands register their arguments here, but import pandas and the store only
+when one of them runs. FHIR (section 5) goes through backcare.fhir, imported
+only when a command needs it: its models take most of a second to load.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from backcare.analytics import cli as analyst_cli
 from backcare.assessment.answers import InvalidAnswers
 from backcare.assessment.engine import assess, knowledge_base
 from backcare.fhir.codes import is_resource
+from backcare.json_input import JSONInputError, one_line, parse
 
 EXIT_INVALID = 2
 
@@ -26,16 +32,17 @@ EXIT_INVALID = 2
 def _read_answers(path: str, stdin: TextIO) -> object:
     try:
         if path == "-":
-            text = stdin.read()
+            # Bytes where there are any, so the reader names a bad byte instead of crashing.
+            data: str | bytes = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
         else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
+            with open(path, "rb") as handle:
+                data = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidAnswers(None, f"cannot read answers from {path}: {exc}") from None
+        raise InvalidAnswers(None, f"answers: cannot read {path}: {exc}") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidAnswers(None, f"answers are not valid JSON: {exc}") from None
+        return parse(data, what="answers")
+    except JSONInputError as exc:
+        raise InvalidAnswers(None, str(exc)) from None
 
 
 def _answers(path: str, stdin: TextIO) -> object:
@@ -57,8 +64,7 @@ def _assess(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -
     try:
         result = assess(_answers(args.answers, stdin))
     except InvalidAnswers as exc:
-        # One line, whatever the input held (an item id may contain a line break).
-        print(" ".join(f"error: {exc}".split()), file=err)
+        print(f"error: {one_line(str(exc))}", file=err)
         return EXIT_INVALID
     if args.format == "fhir":
         from backcare.fhir.bundle import assessment_bundle

@@ -17,6 +17,7 @@ from pathlib import Path
 from benchmarks.harness import Figure
 
 WORKLOADS = (
+    "bench_cli",
     "bench_assess",
     "bench_batch",
     "bench_insights",

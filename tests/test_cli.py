@@ -9,9 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from backcare import assess
 from backcare.cli import main
+from backcare.json_input import MAX_LINE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,6 +68,18 @@ def test_assess_reads_a_file(tmp_path):
         ('{"age": 40,', "not valid JSON"),
         ("[1, 2]", "must be a JSON object"),
         ("", "not valid JSON"),
+        ('{"saddle_numbness": true, "saddle_numbness": false}', "'saddle_numbness' appears twice"),
+        ('{"age": ' + "4" * 5000 + "}", "5,000 characters is too long"),
+        ('{"age": 1e400}', "too large"),
+        ('{"age": NaN}', "NaN is not a JSON value"),
+        ("[" * 100_000 + "]" * 100_000, "nested more than"),
+        ('{"pain_areas": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested more than"),
+        ('{"shoe\\nsize": 42}', "shoe\\nsize: not a questionnaire item"),
+        ('{"saddle_numb": true}', "(did you mean saddle_numbness or leg_numbness?)"),
+        ('{"pain_now": ' + "9" * 90 + "}", "pain_now: a number that large is out of range"),
+        ('{"activity": "' + "run\\n" * 100_000 + '"}', "activity: got 'run\\nrun"),
+        ('{"pain_areas": ["' + "x" * 10_000_000 + '"]}', "unknown value 'xxxx"),
+        ('{"\u202eevil": 1}', "\\u202eevil: not a questionnaire item"),
     ],
 )
 def test_invalid_answers_exit_2_with_one_line_and_no_stdout(stdin, fragment):
@@ -74,12 +89,50 @@ def test_invalid_answers_exit_2_with_one_line_and_no_stdout(stdin, fragment):
     lines = done.stderr.splitlines()
     assert len(lines) == 1
     assert fragment in lines[0]
+    assert len(lines[0]) <= len("error: ") + MAX_LINE
+
+
+def test_a_utf16_or_binary_answers_file_gets_one_line(tmp_path):
+    utf16 = tmp_path / "answers.json"
+    utf16.write_text(json.dumps(ANSWERS), encoding="utf-16")
+    done = _run("assess", "--answers", str(utf16))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "error: answers: this is UTF-16 text; save it as UTF-8 and try again\n"
+    binary = tmp_path / "answers.bin"
+    binary.write_bytes(b'{"age": "\xff\xfe"}')
+    done = _run("assess", "--answers", str(binary))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "not UTF-8 text (byte 10 cannot be read)" in done.stderr
+
+
+def test_assess_never_imports_the_analyst_stack():
+    """A clinic calls `assess` once per patient: pandas and pyarrow cost it a second."""
+    probe = (
+        "import io, sys\n"
+        "from backcare.cli import main\n"
+        "sys.stdin = io.TextIOWrapper(io.BytesIO(b'{\"age\": 30}'))\n"
+        "main(['assess', '--answers', '-'], out=io.StringIO())\n"
+        "heavy = ('pandas', 'pyarrow', 'numpy', 'altair', 'streamlit', 'tqdm')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_analyst_commands_still_check_their_arguments(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["export", "--format", "xlsx", "--out", "x"])
+    assert stopped.value.code == 2
+    assert "invalid choice: 'xlsx' (choose from csv, parquet)" in capsys.readouterr().err
 
 
 def test_a_missing_file_exits_2(tmp_path):
     done = _run("assess", "--answers", str(tmp_path / "nope.json"))
     assert (done.returncode, done.stdout) == (2, "")
-    assert "cannot read answers" in done.stderr
+    assert "answers: cannot read" in done.stderr
 
 
 def test_main_can_be_called_in_process(capsys, monkeypatch):
@@ -99,3 +152,45 @@ def test_partial_answers_are_accepted_and_the_json_names_the_unanswered_warning_
     expected = [item for item in warning_items(knowledge_base()) if item != "fever"]
     assert triage["unanswered_warning_signs"] == expected
     assert "fracture_risk" in expected
+
+
+def _in_process(data: bytes) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    code = main(["assess", "--answers", "-"], out=out, err=err, stdin=stdin)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _clean(code: int, out: str, err: str) -> None:
+    """Exit 0 with one JSON object, or exit 2 with one short line: nothing else."""
+    if code == 0:
+        assert err == "" and out.count("\n") == 1
+        assert json.loads(out)["triage"]["level"]
+    else:
+        assert (code, out) == (2, "")
+        assert err.count("\n") == 1 and err.startswith("error: ")
+        assert len(err) <= len("error: \n") + MAX_LINE
+
+
+#: Keys that are questionnaire items half of the time, so answers are often partly valid.
+_ITEMS = st.sampled_from(["age", "pain_now", "activity", "pain_areas", "fever", "saddle_numbness"])
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(_ITEMS | st.text(max_size=10), inner, max_size=5)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_JSON)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_json_gives_a_result_or_one_clean_line(value):
+    _clean(*_in_process(json.dumps(value).encode("utf-8")))
+
+
+@given(st.binary(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_any_bytes_give_a_result_or_one_clean_line(data):
+    _clean(*_in_process(data))

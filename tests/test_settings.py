@@ -24,6 +24,11 @@ def test_kiosk_mode_takes_site_timeout_and_sharing_default():
     assert settings.share_default
 
 
+def test_the_idle_warning_counts_down_twenty_seconds_unless_a_test_shortens_it():
+    assert from_env({}).idle_warning == 20
+    assert from_env({"BACKCARE_IDLE_WARNING": "3"}).idle_warning == 3
+
+
 def test_personal_mode_never_pre_ticks_sharing():
     assert not from_env({"BACKCARE_SHARE_DEFAULT": "true"}).share_default
 
@@ -35,6 +40,7 @@ def test_personal_mode_never_pre_ticks_sharing():
         ({"BACKCARE_K": "4"}, "below the minimum of 5"),
         ({"BACKCARE_K": "ten"}, "not a whole number"),
         ({"BACKCARE_IDLE_TIMEOUT": "1"}, "BACKCARE_IDLE_TIMEOUT"),
+        ({"BACKCARE_IDLE_WARNING": "0"}, "BACKCARE_IDLE_WARNING"),
         ({"BACKCARE_SITE_ID": "a b; DROP"}, "BACKCARE_SITE_ID"),
         ({"BACKCARE_MODE": "kiosk", "BACKCARE_SHARE_DEFAULT": "perhaps"}, "true or false"),
     ],

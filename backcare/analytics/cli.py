@@ -4,22 +4,18 @@ Both open the store themselves: a DuckDB file cannot be opened while a BackCare
 server holds it, and they then stop with one line that says so; a PostgreSQL
 store can be used while servers run. Problems exit 1 with that line on
 standard error; wrong arguments exit 2 (argparse).
+
+This module is imported by every `python -m backcare` call, `assess` included,
+so it imports pandas, pyarrow and the store only inside the commands that use
+them: registering the arguments must stay cheap.
 """
 
 from __future__ import annotations
 
 import argparse
-from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
-from tqdm import tqdm
-
-from backcare.analytics import demo_data, insights
-from backcare.analytics.store.base import StoreError
-from backcare.analytics.store.registry import describe, open_store
-from backcare.analytics.store.writer import MAX_BATCH
-from backcare.assessment.engine import knowledge_base
 from backcare.settings import MIN_K, current
 
 EXIT_FAILED = 1
@@ -42,12 +38,23 @@ def _k(text: str) -> int:
     return value
 
 
+def _export_format(text: str) -> str:
+    from backcare.analytics.insights import EXPORT_FORMATS
+
+    if text not in EXPORT_FORMATS:
+        # The words argparse's own `choices` would use, which scripts may look for.
+        raise argparse.ArgumentTypeError(
+            f"invalid choice: {text!r} (choose from {', '.join(EXPORT_FORMATS)})"
+        )
+    return text
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """Register `export` and `demo-data` on the main parser's sub-commands."""
     export = commands.add_parser(
         "export", help="write the protected monthly views as CSV or Parquet files"
     )
-    export.add_argument("--format", required=True, choices=insights.EXPORT_FORMATS)
+    export.add_argument("--format", required=True, type=_export_format, help="csv or parquet")
     export.add_argument(
         "--out", required=True, type=Path, metavar="DIR", help="folder for one file per view"
     )
@@ -61,11 +68,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     demo.add_argument("--rows", required=True, type=_positive, metavar="N")
     demo.add_argument("--store", help=STORE_HELP)
     demo.add_argument("--seed", type=int, help="random seed, for the same records every time")
-    demo.add_argument("--weeks", type=_positive, default=demo_data.DEFAULT_WEEKS)
+    demo.add_argument("--weeks", type=_positive, help="weeks of records (default: a year)")
     demo.set_defaults(run=_demo)
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    from backcare.analytics import insights
+    from backcare.analytics.store.base import StoreError
+    from backcare.analytics.store.registry import open_store
+    from backcare.assessment.engine import knowledge_base
+
     settings = current()
     k = args.k or settings.k
     try:
@@ -95,6 +107,15 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -
 
 
 def _demo(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    from itertools import islice
+
+    from tqdm import tqdm
+
+    from backcare.analytics import demo_data
+    from backcare.analytics.store.base import StoreError
+    from backcare.analytics.store.registry import describe, open_store
+    from backcare.analytics.store.writer import MAX_BATCH
+
     location = args.store or current().store
     show = args.rows >= PROGRESS_FROM
     try:
@@ -103,7 +124,8 @@ def _demo(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> 
         print(f"error: {exc}", file=err)
         return EXIT_FAILED
     try:
-        records = demo_data.generate(args.rows, seed=args.seed, weeks=args.weeks)
+        weeks = args.weeks or demo_data.DEFAULT_WEEKS
+        records = demo_data.generate(args.rows, seed=args.seed, weeks=weeks)
         with tqdm(
             total=args.rows, desc="Scoring and saving", unit="rec", disable=not show, file=err
         ) as bar:

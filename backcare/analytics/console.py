@@ -1,61 +1,65 @@
 """The analysts' SQL console: one read-only SELECT over the k-safe views, and nothing else.
 
-Queries never reach the store. Each console is a fresh in-memory DuckDB that
-holds copies of the already-suppressed views and nothing more, so even a query
-that slipped past every check could only recombine numbers the page already
-shows. On top of that, as Datasette does for its own console: file and
-network access are switched off and the configuration is locked before any
-query runs, each query has a time limit (a timer interrupts it) and a row
-limit, and anything but a single SELECT over those views is refused with a
-message — judged by DuckDB's own parser, not by pattern matching.
+Queries never run in the server. Each one runs in a process of its own
+(backcare/analytics/console_sandbox.py) that holds copies of the
+already-suppressed views and nothing more, in a DuckDB whose directories all
+point at an empty folder, with file and network access off and its settings
+locked, so even a query that slipped past every check could only recombine
+numbers the page already shows. That process checks the query with DuckDB's
+own parser (exactly one SELECT, names resolved scope by scope to the views),
+runs it with at most ``row_limit`` rows built, and lives under the operating
+system's limits on memory and CPU; the server kills it when it runs past the
+time limit. Whatever happens there, a memory blow-up or a crash, the analyst
+reads one sentence and the server carries on.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-import duckdb
 import pandas as pd
+import pyarrow as pa
 
-ROW_LIMIT = 1000
-TIME_LIMIT_S = 3.0
-MEMORY_LIMIT = "256MB"
-MAX_QUERY_CHARS = 10_000
-#: Tables that hold individual records: never inside a console, and named in the refusal.
-RECORD_TABLES = frozenset({"records"})
-#: Kinds of FROM items a query may use; table functions (read_csv, range, glob …) are not.
-TABLE_REFS = frozenset({"BASE_TABLE", "JOIN", "SUBQUERY", "EMPTY", "EXPRESSION_LIST"})
-#: Scalar functions that look outside the views (settings, variables) or only waste time.
-DENIED_FUNCTIONS = frozenset(
-    {
-        "getenv",
-        "current_setting",
-        "getvariable",
-        "sleep_ms",
-        "pg_sleep",
-        "write_log",
-        "current_query",
-        "json_execute_serialized_sql",
-    }
+from backcare.analytics.console_sandbox import (
+    MAX_RESULT_BYTES,
+    RECORD_TABLES,
+    ROW_LIMIT,
+    TIME_LIMIT_S,
+    VIEW_NAME,
+    Refused,
+    arrow_bytes,
+    arrow_table,
+    write_frame,
 )
-DENIED_PREFIXES = ("read_", "duckdb_", "pragma_", "parquet_", "sniff_", "glob", "which_secret")
-_SETUP = (
-    "SET enable_external_access = false",
-    "SET python_enable_replacements = false",
-    "SET autoinstall_known_extensions = false",
-    "SET autoload_known_extensions = false",
-    "SET allow_community_extensions = false",
-    "SET lock_configuration = true",
+
+__all__ = ["ROW_LIMIT", "TIME_LIMIT_S", "Console", "Refused", "Result"]
+
+#: Seconds a sandbox may take to start and load the views before its query's clock starts.
+START_LIMIT_S = 60.0
+#: Sandboxes one server runs at once; more queries wait their turn for a moment.
+MAX_RUNNING = 2
+_RUNNING = threading.BoundedSemaphore(MAX_RUNNING)
+#: The folder that holds the backcare package, for the sandbox's import path.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+_TOO_MUCH_TIME = (
+    "This query needs too much time: it was stopped after {limit:g} s. "
+    "Aggregate first, or add a WHERE clause."
 )
-_NAME = re.compile(r"[a-z][a-z0-9_]*")
-
-
-class Refused(ValueError):
-    """The query was not run, or was stopped; the message tells the analyst why."""
+_TOO_MUCH_MEMORY = (
+    "This query needs too much memory and was stopped. Aggregate first, or add a WHERE clause."
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class Result:
 
 
 class Console:
-    """A sandbox holding copies of the given views (name -> table), ready for SELECTs."""
+    """The views (name -> table) an analyst may query, and a way to run SELECTs on them."""
 
     def __init__(
         self,
@@ -75,156 +79,158 @@ class Console:
         row_limit: int = ROW_LIMIT,
         time_limit: float = TIME_LIMIT_S,
     ) -> None:
+        for name in views:
+            if not VIEW_NAME.fullmatch(name) or name in RECORD_TABLES:
+                raise ValueError(f"{name!r} cannot be a console view")
         self.row_limit, self.time_limit = row_limit, time_limit
         self.views = tuple(views)
-        self._con = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": MEMORY_LIMIT})
-        for name, frame in views.items():
-            if not _NAME.fullmatch(name) or name in RECORD_TABLES:
-                raise ValueError(f"{name!r} cannot be a console view")
-            self._con.register("incoming", frame)
-            self._con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming")
-            self._con.unregister("incoming")
-        for statement in _SETUP:
-            self._con.execute(statement)
-
-    def check(self, sql: str) -> None:
-        """Raise Refused unless ``sql`` is exactly one SELECT over the views."""
-        text = sql.strip().rstrip(";").strip()
-        if not text:
-            raise Refused("Type a SELECT query over the views listed above.")
-        if len(text) > MAX_QUERY_CHARS:
-            raise Refused(f"The query is longer than {MAX_QUERY_CHARS:,} characters.")
-        cursor = self._con.cursor()
-        try:
-            try:
-                statements = cursor.extract_statements(text)
-            except duckdb.Error as exc:
-                raise Refused(f"That is not valid SQL: {_first_line(exc)}") from None
-            if len(statements) != 1:
-                raise Refused("One query at a time, please: only a single SELECT can run.")
-            kind = statements[0].type
-            if kind != duckdb.StatementType.SELECT:
-                raise Refused(
-                    f"Only a read-only SELECT can run here: {kind.name} statements are refused."
-                )
-            tree = json.loads(cursor.execute("SELECT json_serialize_sql(?)", [text]).fetchone()[0])
-        finally:
-            cursor.close()
-        if tree.get("error"):
-            raise Refused(f"Only a plain SELECT can run here ({tree.get('error_message')}).")
-        self._check_tree(tree)
-
-    def _check_tree(self, tree: dict) -> None:
-        ctes = {
-            entry["key"].lower()
-            for node in _nodes(tree)
-            if isinstance(node.get("cte_map"), dict)
-            for entry in node["cte_map"].get("map", [])
-        }
-        allowed = set(self.views) | ctes
-        listing = ", ".join(self.views)
-        for node in _nodes(tree):
-            if "sample" in node and not str(node.get("type", "")).endswith("_NODE"):  # FROM item
-                kind = node["type"]
-                if kind == "TABLE_FUNCTION":
-                    raise Refused(
-                        "Table functions (read_csv, glob, range, duckdb_settings …) are not "
-                        f"available here. Query the views: {listing}."
-                    )
-                if kind == "SHOW_REF":
-                    raise Refused(
-                        "DESCRIBE, SHOW and SUMMARIZE are not available here; the views and "
-                        f"their columns are listed above the console: {listing}."
-                    )
-                if kind not in TABLE_REFS:
-                    raise Refused(f"A {kind.replace('_', ' ').lower()} is not available here.")
-                if node.get("at_clause"):
-                    raise Refused("Time travel (AT …) is not available here.")
-                if kind == "BASE_TABLE":
-                    self._check_table(node, allowed, listing)
-            if node.get("class") == "FUNCTION":
-                name = str(node.get("function_name", "")).lower()
-                if (
-                    name in DENIED_FUNCTIONS
-                    or name.startswith(DENIED_PREFIXES)
-                    or node.get("schema")
-                    or node.get("catalog")
-                ):
-                    raise Refused(f"The function {name}() is not available here.")
-
-    def _check_table(self, node: dict, allowed: set[str], listing: str) -> None:
-        name = str(node.get("table_name", "")).lower()
-        if name in RECORD_TABLES:
-            raise Refused(
-                "The table of individual records is never available here: only the k-safe "
-                f"views are. Query one of: {listing}."
-            )
-        if node.get("schema_name") or node.get("catalog_name"):
-            raise Refused(f"Use the views by their plain names: {listing}.")
-        if name not in allowed:
-            raise Refused(f"There is no view called {name!r}. The views are: {listing}.")
+        #: What each sandbox receives: the views as Arrow data, made once.
+        self._payload = [
+            arrow_bytes(pa.Table.from_pandas(frame, preserve_index=False))
+            for frame in views.values()
+        ]
 
     def run(self, sql: str) -> Result:
-        """Check and run one query; at most ``row_limit`` rows come back."""
-        self.check(sql)
-        cursor = self._con.cursor()
-        timer = threading.Timer(self.time_limit, cursor.interrupt)
-        timer.start()
-        try:
-            cursor.execute(sql.strip().rstrip(";"))
-            rows = cursor.fetchmany(self.row_limit + 1)
-            columns = [d[0] for d in cursor.description or ()]
-        except duckdb.InterruptException:
-            raise Refused(
-                f"The query ran for more than {self.time_limit:g} s and was stopped. "
-                "Aggregate first, or add a WHERE clause."
-            ) from None
-        except duckdb.OutOfMemoryException:
-            raise Refused("The query needed too much memory and was stopped.") from None
-        except duckdb.Error as exc:
-            raise Refused(f"The query failed: {_first_line(exc)}") from None
-        finally:
-            timer.cancel()
-            cursor.close()
-        truncated = len(rows) > self.row_limit
-        frame = pd.DataFrame(rows[: self.row_limit], columns=_unique(columns))
-        return Result(frame, truncated)
+        """Check and run one query in a sandbox; at most ``row_limit`` rows come back."""
+        text = sql.strip().rstrip(";").strip()
+        if not text:  # answered here, without starting a process
+            raise Refused("Type a SELECT query over the views listed above.")
+        return self._sandboxed(sql, checked=True)
+
+    def run_unchecked(self, sql: str) -> Result:
+        """Run ``sql`` in the sandbox without the query checks: for tests that show what
+        the sandbox itself allows (nothing outside the views) if a check had a hole."""
+        return self._sandboxed(sql, checked=False)
 
     def table(self, name: str) -> pd.DataFrame:
-        """A view's whole contents as the console holds them (for tests and downloads)."""
+        """A view's whole contents exactly as every sandbox receives it (for tests)."""
         if name not in self.views:
             raise KeyError(name)
-        cursor = self._con.cursor()
-        try:
-            return cursor.execute(f"SELECT * FROM {name}").df()
-        finally:
-            cursor.close()
-
-    def setting(self, name: str) -> str:
-        cursor = self._con.cursor()
-        try:
-            return str(cursor.execute("SELECT current_setting(?)", [name]).fetchone()[0])
-        finally:
-            cursor.close()
+        data = self._payload[self.views.index(name)]
+        return arrow_table(data).to_pandas(types_mapper=_nullable_integers)
 
     def close(self) -> None:
-        self._con.close()
+        """Nothing stays open between queries; kept so callers can always close."""
+
+    def _sandboxed(self, sql: str, *, checked: bool) -> Result:
+        if not _RUNNING.acquire(timeout=self.time_limit):
+            raise Refused("Other queries are running on this server; try again in a moment.")
+        try:
+            answer, data = self._exchange(sql, checked)
+        finally:
+            _RUNNING.release()
+        if "refused" in answer:
+            raise Refused(str(answer["refused"]))
+        if "memory" in answer:
+            raise Refused(_TOO_MUCH_MEMORY)
+        if "failed" in answer:
+            raise Refused(f"The query failed: {answer['failed']}")
+        table = arrow_table(data)
+        truncated = table.num_rows > self.row_limit
+        frame = table.slice(0, self.row_limit).to_pandas(types_mapper=_nullable_integers)
+        frame.columns = _unique([str(c) for c in frame.columns])
+        return Result(frame, truncated)
+
+    def _exchange(self, sql: str, checked: bool) -> tuple[dict, bytes]:
+        header = {
+            "sql": sql,
+            "check": checked,
+            "views": list(self.views),
+            "row_limit": self.row_limit,
+            "time_limit": self.time_limit,
+        }
+        # No user site, no current folder on the path, and an environment that names
+        # nothing of the server's: home and temp are an empty folder for this query.
+        folder = tempfile.mkdtemp(prefix="backcare-console-")
+        process = subprocess.Popen(
+            [sys.executable, "-s", "-P", "-m", "backcare.analytics.console_sandbox"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={
+                "PATH": "/usr/bin:/bin",
+                "LANG": "C.UTF-8",
+                "HOME": folder,
+                "TMPDIR": folder,
+                "PYTHONPATH": _PACKAGE_ROOT,
+            },
+            cwd=folder,
+            start_new_session=True,
+        )
+        try:
+            assert process.stdin is not None and process.stdout is not None
+            try:
+                write_frame(process.stdin, json.dumps(header).encode())
+                for payload in self._payload:
+                    write_frame(process.stdin, payload)
+                process.stdin.close()
+            except BrokenPipeError:
+                pass  # it died starting up: reading says how
+            pipe = _Pipe(process.stdout.fileno(), time.monotonic() + START_LIMIT_S)
+            if pipe.frame(16) != b"ready":
+                raise EOFError
+            pipe.deadline = time.monotonic() + self.time_limit
+            answer = json.loads(pipe.frame(2**20))
+            data = pipe.frame(MAX_RESULT_BYTES + 2**20) if answer.get("ok") else b""
+            return answer, data
+        except _TimedOut:
+            raise Refused(_TOO_MUCH_TIME.format(limit=self.time_limit)) from None
+        except EOFError:
+            raise Refused(self._died(process)) from None
+        finally:
+            process.kill()
+            process.wait()
+            process.stdout.close()
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _died(self, process: subprocess.Popen) -> str:
+        """Why a sandbox ended without an answer, in words for the analyst."""
+        try:
+            code = process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = 0
+        if code == -signal.SIGXCPU:  # its CPU-time limit
+            return _TOO_MUCH_TIME.format(limit=self.time_limit)
+        if code < 0:  # killed by the system: out of memory, most likely
+            return _TOO_MUCH_MEMORY
+        return "The query could not be run: the console's sandbox did not start."
 
 
-def _nodes(tree: object) -> Iterator[dict]:
-    """Every object in the parsed query, depth first."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            yield node
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+class _TimedOut(Exception):
+    pass
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+class _Pipe:
+    """Reads frames from a pipe, giving up at ``deadline`` (time.monotonic())."""
+
+    def __init__(self, fd: int, deadline: float) -> None:
+        self.fd, self.deadline = fd, deadline
+
+    def frame(self, limit: int) -> bytes:
+        size = int.from_bytes(self._exactly(8), "big")
+        if size > limit:
+            raise EOFError(f"a frame of {size} bytes")
+        return self._exactly(size)
+
+    def _exactly(self, count: int) -> bytes:
+        parts, missing = [], count
+        while missing:
+            left = self.deadline - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                raise _TimedOut
+            chunk = os.read(self.fd, min(missing, 2**20))
+            if not chunk:
+                raise EOFError
+            parts.append(chunk)
+            missing -= len(chunk)
+        return b"".join(parts)
+
+
+def _nullable_integers(kind: pa.DataType) -> object:
+    """Whole numbers stay whole numbers in pandas, with <NA> where there is no value."""
+    if pa.types.is_integer(kind):
+        return pd.api.types.pandas_dtype(str(kind).replace("int", "Int").replace("uInt", "UInt"))
+    return None
 
 
 def _unique(columns: list[str]) -> list[str]:

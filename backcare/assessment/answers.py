@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from backcare.assessment.knowledge import Question
+from backcare.json_input import excerpt, shortened
 
 Answer = int | str | bool | tuple[str, ...]
 Answers = dict[str, Answer]
@@ -23,7 +24,8 @@ class InvalidAnswers(ValueError):
 
     def __init__(self, item: str | None, problem: str) -> None:
         self.item, self.problem = item, problem
-        super().__init__(f"{item}: {problem}" if item else problem)
+        # The item may come from the input itself: shown escaped and cut short.
+        super().__init__(f"{shortened(item)}: {problem}" if item else problem)
 
 
 def _describe(question: Question) -> str:
@@ -46,18 +48,21 @@ def _check_one(question: Question, value: object) -> Answer:
         if isinstance(value, int) and not isinstance(value, bool):
             if question.min <= value <= question.max:
                 return value
-            raise InvalidAnswers(question.id, f"{value} is out of range; allowed: {wanted}")
+            shown = str(value) if value.bit_length() < 64 else "a number that large"
+            raise InvalidAnswers(question.id, f"{shown} is out of range; allowed: {wanted}")
     elif question.type == "enum":
         if isinstance(value, str) and value in question.allowed:
             return value
     elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         unknown = [v for v in value if v not in question.allowed]
         if unknown:
-            raise InvalidAnswers(question.id, f"unknown value '{unknown[0]}'; allowed: {wanted}")
+            raise InvalidAnswers(
+                question.id, f"unknown value {excerpt(unknown[0])}; allowed: {wanted}"
+            )
         if len(set(value)) != len(value):
             raise InvalidAnswers(question.id, f"a value appears twice; allowed: {wanted}")
         return tuple(value)
-    raise InvalidAnswers(question.id, f"got {value!r}; allowed: {wanted}")
+    raise InvalidAnswers(question.id, f"got {excerpt(value)}; allowed: {wanted}")
 
 
 def validate(raw: object, questions: Mapping[str, Question]) -> Answers:
@@ -66,9 +71,11 @@ def validate(raw: object, questions: Mapping[str, Question]) -> Answers:
         raise InvalidAnswers(None, "answers must be a JSON object keyed by item id")
     for item in raw:
         if item not in questions:
-            raise InvalidAnswers(
-                str(item), f"not a questionnaire item; allowed items: {', '.join(questions)}"
-            )
+            import difflib  # only for this message: it slows every command-line start
+
+            close = difflib.get_close_matches(str(item)[:100], questions, n=3)
+            hint = f"did you mean {' or '.join(close)}?" if close else "see CONTRACT section 1"
+            raise InvalidAnswers(str(item), f"not a questionnaire item ({hint})")
     return {qid: _check_one(q, raw[qid]) for qid, q in questions.items() if qid in raw}
 
 

@@ -2,5 +2,6 @@
 
 The diary itself lives in the person's browser; this package only checks, changes
 and draws what the page hands it. May import: backcare.assessment (the words for
-activities and comfort actions), pandas and Altair (charts only).
+activities and comfort actions), backcare.json_input (the strict reader for imported
+JSON), pandas and Altair (charts only).
 """

@@ -8,7 +8,6 @@ field at once and name each problem ("pain 11 is outside 0–10"). No Streamlit 
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import unicodedata
@@ -18,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from backcare.assessment.knowledge import KnowledgeBase
+from backcare.json_input import excerpt as quoted
 
 REST_DAY = "rest_day"
 REST_DAY_LABEL = "Rest day"
@@ -30,6 +30,11 @@ EARLIEST = date(2000, 1, 1)
 MAX_PROBLEMS = 50
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Invisible characters that change the direction text is shown in (U+202E turns
+#: "gnp.exe" into "exe.png"): a note with one could read differently from what it holds.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 class DiaryError(ValueError):
@@ -77,13 +82,6 @@ class Vocabulary:
 def new_id() -> str:
     """A random id: entries made in two tabs or on two devices never collide."""
     return secrets.token_hex(6)
-
-
-def quoted(value: object, limit: int = 30) -> str:
-    """A value quoted for a message, cut short so a huge cell cannot flood it."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = "".join("�" if unicodedata.category(c) in ("Cc", "Cs") else c for c in text)
-    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
 
 
 def _check_date(value: object, today: date, problems: list[str]) -> date | None:
@@ -171,6 +169,11 @@ def _check_note(value: object, problems: list[str]) -> str:
         problems.append(f"the note has {len(note)} characters; at most {MAX_NOTE} fit")
     elif any(unicodedata.category(c) in ("Cc", "Cs") for c in note):
         problems.append("the note contains a control character (such as a line break)")
+    elif hidden := sorted({f"U+{ord(c):04X}" for c in note if c in BIDI_CONTROLS}):
+        problems.append(
+            f"the note contains a hidden character that flips the text's direction "
+            f"({', '.join(hidden)}), so it was refused; remove it and try again"
+        )
     return note
 
 

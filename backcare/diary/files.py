@@ -2,7 +2,10 @@
 
 Imports are checked as a whole before anything changes: a file either yields a
 full, valid list of entries or a list of every problem found ("row 3: pain 11
-is outside 0–10"), never part of a diary.
+is outside 0–10"), never part of a diary. JSON is read strictly
+(backcare.json_input): `"pain": 11, "pain": 3` is an error, not a pain of 3.
+Files saved as UTF-16 (Windows Notepad's "Unicode", Excel's "Unicode text") are
+read as well as UTF-8.
 
 Exported CSV is meant to be opened in spreadsheets, which run cells that start
 with ``=``, ``+``, ``-`` or ``@`` as formulas. Such cells (and a leading
@@ -12,6 +15,7 @@ import removes it again, so what is exported imports back identical.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -27,8 +31,9 @@ from backcare.diary.entries import (
     Vocabulary,
     check_entry,
     ordered,
-    quoted,
 )
+from backcare.json_input import JSONInputError, parse, shortened
+from backcare.json_input import excerpt as quoted
 
 #: The largest file an import reads, in bytes (1 MB, as the upload widget counts it). A diary
 #: may grow only while both its export files stay this small, so every export imports back.
@@ -110,16 +115,18 @@ def _json_kind(value: object) -> str:
     return "true or false" if isinstance(value, bool) else "a number"
 
 
+def _names(keys: Sequence[str], shown: int = 5) -> str:
+    """Field names from a file for a message: a few, each escaped and cut short."""
+    names = ", ".join(shortened(k, 20) for k in keys[:shown])
+    return names + (f" and {len(keys) - shown} more" if len(keys) > shown else "")
+
+
 def from_json(text: str, vocab: Vocabulary, *, today: date | None = None) -> tuple[Entry, ...]:
     """Every entry of a diary JSON document, or DiaryError listing each bad entry."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DiaryError(
-            [f"this is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"]
-        ) from None
-    except RecursionError:
-        raise DiaryError(["this JSON is nested too deeply to be a diary"]) from None
+        document = parse(text, what="this file")
+    except JSONInputError as exc:
+        raise DiaryError([str(exc)]) from None
     shape = (
         'expected a JSON object with "format": "backcare-pain-diary", "version" and a list '
         'of "entries"'
@@ -138,7 +145,7 @@ def from_json(text: str, vocab: Vocabulary, *, today: date | None = None) -> tup
         raise DiaryError([f"version {quoted(version)} is not one this BackCare reads"])
     unknown = sorted(set(document) - {"format", "version", "entries"})
     if unknown:
-        raise DiaryError([f"unexpected fields in the file: {', '.join(unknown)}"])
+        raise DiaryError([f"unexpected fields in the file: {_names(unknown)}"])
     raw_entries = document.get("entries")
     if not isinstance(raw_entries, list):
         raise DiaryError([f'"entries" must be a list; {shape}'])
@@ -155,12 +162,12 @@ def from_json(text: str, vocab: Vocabulary, *, today: date | None = None) -> tup
             problems.append(f"{where}: expected an object with {', '.join(CSV_COLUMNS)}")
             continue
         missing = [f for f in JSON_REQUIRED if f not in raw]
-        extra = sorted(str(k) for k in set(raw) - fields)
+        extra = sorted(set(raw) - fields)
         if missing or extra:
             if missing:
                 problems.append(f"{where}: missing {', '.join(missing)}")
             if extra:
-                problems.append(f"{where}: unknown fields {', '.join(extra)}")
+                problems.append(f"{where}: unknown fields {_names(extra)}")
             continue
         entry, found = check_entry(
             vocab,
@@ -275,6 +282,44 @@ def from_csv(text: str, vocab: Vocabulary, *, today: date | None = None) -> tupl
 # --- files ------------------------------------------------------------------------------------
 
 
+def _utf16(data: bytes) -> str | None:
+    """The codec of UTF-16 text, by its byte-order mark or, without one, by the zero
+    high bytes of plain letters and digits; None for anything else."""
+    if data.startswith(codecs.BOM_UTF32_LE):
+        return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:512]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    low, high = (sample[0::2], sample[1::2])
+    if not high.strip(b"\x00") and b"\x00" not in low:
+        return "utf-16-le"
+    if not low.strip(b"\x00") and b"\x00" not in high:
+        return "utf-16-be"
+    return None
+
+
+def _text(data: bytes) -> str:
+    """The file as text: UTF-8 (with or without a byte-order mark) or UTF-16."""
+    if codec := _utf16(data):
+        try:
+            return data.decode(codec).removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            raise DiaryError(
+                ["the file looks like UTF-16 text but cannot be read; save it as UTF-8"]
+            ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DiaryError(
+            [
+                f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read); "
+                "export it again, or save it as CSV UTF-8"
+            ]
+        ) from None
+
+
 def _binary_kind(data: bytes) -> str | None:
     if data.startswith(b"PK\x03\x04"):
         return "a spreadsheet workbook or other zip file; save it as CSV (UTF-8) and import that"
@@ -296,19 +341,14 @@ def read_file(
                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB can be imported"
             ]
         )
-    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+    if _utf16(data) is None:
+        if not data.removeprefix(codecs.BOM_UTF8).strip():
+            raise DiaryError(["the file is empty"])
+        if kind := _binary_kind(data):
+            raise DiaryError([f"this file is {kind}"])
+    text = _text(data)
+    if not text.strip():
         raise DiaryError(["the file is empty"])
-    if kind := _binary_kind(data):
-        raise DiaryError([f"this file is {kind}"])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DiaryError(
-            [
-                f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read); "
-                "export it again, or save it as CSV UTF-8"
-            ]
-        ) from None
     name = filename.lower()
     is_json = name.endswith(".json") or (
         not name.endswith((".csv", ".txt")) and text.lstrip().startswith(("{", "["))

@@ -45,3 +45,18 @@ def idle_state(
     if idle < ends:
         return IdleState("warning", math.ceil(ends - idle))
     return IdleState("expired", 0)
+
+
+def last_active_after_report(last: float | None, now: float, ago_ms: object) -> float:
+    """When the person last did something, given the page's report that its last
+    deliberate input (a tap, key, touch or wheel) came ``ago_ms`` milliseconds ago.
+
+    The page repeats that age on every tick, so a report may arrive late (a lost
+    tick, a script run going on); it still counts from when the input happened. A
+    report only ever moves the mark later, never into the future; one whose age is
+    not a number counts as "just now".
+    """
+    valid = isinstance(ago_ms, int | float) and not isinstance(ago_ms, bool)
+    ago = max(0.0, float(ago_ms)) / 1000 if valid and math.isfinite(ago_ms) else 0.0
+    reported = now - ago
+    return reported if last is None else max(last, reported)

@@ -7,17 +7,30 @@ are larger, and every trace of a person is wiped when they press "Finish" or
 walk away.
 
 Walking away is measured on the server. Every full script run is something
-the person did (a click, a submitted step, a page change); the idle watch is a
-fragment that reruns itself once a second and reads the clock, and those
-reruns never count. Typing and ticking inside a questionnaire step's form
-reach the server only when the step is submitted, so a few lines of
-JavaScript in the page also report any key press, tap or scroll (at most once
-a second, and never while a text or number field is being typed in); those
-reports rerun only the watch, which marks the time.
+the person did (a click, a submitted step, a page change). Typing and ticking
+inside a questionnaire step's form reach the server only when the step is
+submitted, so a few lines of JavaScript in the page note the time of the last
+deliberate input: a pointer press, a key, a touch or the mouse wheel, and
+nothing else. Scroll and focus events are not input: the browser fires them by
+itself when the page changes (the warning appearing used to fire a scroll that
+kept the session alive forever).
+
+Once a second the script reruns the idle watch, a fragment, with how long ago
+that input was; the watch moves its mark and reads the clock. Every tick
+carries the whole news, so a tick lost in transit costs a second, never an
+answer. Ticks wait while a script run is going on or about to start:
+Streamlit's own `run_every` timer cannot, and its tick racing the run of Back
+made the questionnaire lose an answer.
+
+The warning is a modal dialog drawn by the same script, outside Streamlit's
+own elements: it takes the focus when it appears, keeps Tab inside, gives the
+focus back after "I'm still here", and counts down on its own, so its button
+stands still while the server ticks.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -25,97 +38,192 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from backcare.assessment.result import Assessment
-from backcare.kiosk.idle import idle_state
+from backcare.kiosk.idle import idle_state, last_active_after_report
 from backcare.kiosk.take_home import qr_svg, summary_text
-from backcare.settings import IDLE_WARNING_SECONDS, current
+from backcare.settings import current
 from backcare.ui import page_files, session
 
 STYLE = Path(__file__).resolve().parents[2] / "styles" / "kiosk.css"
-#: How often the idle watch looks at the clock (and redraws the countdown).
+#: How often the page asks the idle watch to look at the clock.
 TICK_SECONDS = 1.0
 #: Pixels per QR module: 4 keeps the largest allowed code (version 18) under 400 px.
 QR_SCALE = 4
 _LAST_ACTIVE = "_kiosk_last_active"
+_WATCH = "kiosk_idle"
+_LAST_INPUT = "_kiosk_last_input"
 
-_ACTIVITY_JS = """
+_IDLE_CSS = """
+#backcare-idle {
+  box-sizing: border-box; width: min(36rem, calc(100vw - 2rem)); max-width: none;
+  border: 0; border-radius: 0.75rem; padding: 2rem;
+  background: #fff; color: #000; font-family: inherit; font-size: 1.2rem; line-height: 1.5;
+  box-shadow: 0 0.5rem 2rem rgba(0, 0, 0, 0.4);
+}
+#backcare-idle::backdrop { background: rgba(0, 0, 0, 0.6); }
+#backcare-idle h2 { margin: 0 0 0.75rem; font-size: 1.75rem; line-height: 1.25; color: #000; }
+#backcare-idle p { margin: 0 0 1rem; color: #000; }
+#backcare-idle button {
+  display: block; width: 100%; min-height: 3.6rem; margin-top: 0.5rem; padding: 0.5rem 2rem;
+  border: 0.125rem solid #003366; border-radius: 0.5rem; background: #004a99; color: #fff;
+  font: inherit; font-size: 1.4rem; font-weight: 600; cursor: pointer;
+}
+#backcare-idle button:focus-visible { outline: 0.25rem solid #000; outline-offset: 0.2rem; }
+"""
+
+_IDLE_JS = """
 export default function (component) {
-  // One shared record per page, so a remount never loses a pending report.
-  const shared = (window.__backcareActivity ??= {
-    last: 0,
-    timer: null,
-    owed: false,
-    quietUntil: 0,
+  const { data, setTriggerValue } = component;
+  // One record per page: this function runs again whenever its data changes (every
+  // tick of the watch), and the clock and the open dialog must survive that.
+  const shared = (window.__backcareIdle ??= {
+    lastInput: 0, quietUntil: 0, send: null, clock: null, generation: 0,
+    dialog: null, token: null, dismissed: null, deadline: 0, ticker: null, returnFocus: null,
   });
-  const gap = (component.data && component.data.gap_ms) || 1000;
-  shared.report = () => component.setTriggerValue("active", Date.now());
-  // A rerun while a number or text field holds half-typed digits makes Streamlit
-  // commit them ("5" of "52"), so reports wait until the field has lost the focus.
-  const typing = () => {
-    const el = document.activeElement;
-    if (!el) return false;
-    if (el.isContentEditable || el.tagName === "TEXTAREA") return true;
-    const untyped = ["radio", "checkbox", "button", "submit", "reset", "range", "file"];
-    return el.tagName === "INPUT" && !untyped.includes(el.type);
-  };
-  // A report queued behind a script run that switches pages would later run with
-  // the old page and blank the new one, so it waits until no run is going on
-  // (Streamlit's own auto-reruns wait the same way).
+  const generation = ++shared.generation;
+  // The person's last input: when (this page's clock, which also names it) and how
+  // long ago; null before their first input here.
+  shared.send = () =>
+    setTriggerValue(
+      "tick",
+      shared.lastInput
+        ? { input: shared.lastInput, ago_ms: Math.max(0, Date.now() - shared.lastInput) }
+        : null,
+    );
+
+  // --- ticks ------------------------------------------------------------------
+  // A tick reruns the watch fragment. Never while a script run is going on, nor just
+  // after a press that starts one (Next, Back, Finish) and before the run shows.
   const running = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     return !!app && app.getAttribute("data-test-script-state") === "running";
   };
-  const send = () => {
-    shared.timer = null;
-    const quiet = shared.quietUntil - Date.now();
-    if (quiet > 0) {
-      shared.owed = true;
-      schedule(quiet);
-      return;
-    }
-    if (running()) {
-      shared.owed = true;
-      schedule(200);
-      return;
-    }
-    if (typing()) {
-      shared.owed = true;
-      return;
-    }
-    shared.owed = false;
-    shared.last = Date.now();
-    if (shared.report) shared.report();
+  const tick = () => {
+    if (shared.send && !running() && Date.now() >= shared.quietUntil) shared.send();
   };
-  const schedule = (delay) => {
-    if (!shared.timer) shared.timer = setTimeout(send, Math.max(0, delay));
+  shared.clock ??= setInterval(tick, data.tick_ms);
+
+  // --- deliberate input ---------------------------------------------------------
+  const runsScript = (event) => {
+    if (!(event.type === "pointerdown" || event.key === "Enter" || event.key === " ")) {
+      return false;
+    }
+    const target = event.target instanceof Element ? event.target : null;
+    const button = target && target.closest('[data-testid^="stBaseButton-"]');
+    if (!button || button.disabled) return false;
+    // Inside a form only its submit buttons run the script.
+    const kind = button.getAttribute("data-testid");
+    return kind.endsWith("FormSubmit") || !button.closest('[data-testid="stForm"]');
   };
-  // Pressing a Streamlit button (Next, See my results, Finish…) reruns the whole
-  // script, which counts as activity on the server anyway: no report, and none
-  // for a moment after, until the run has visibly started.
-  const rerunsItself = (event) =>
-    (event.type === "pointerdown" || event.key === "Enter" || event.key === " ") &&
-    event.target instanceof Element &&
-    !!event.target.closest('[data-testid^="stBaseButton-"]');
-  const onActivity = (event) => {
-    if (rerunsItself(event)) {
+  // Moving round the warning with Tab is not an answer to it: the dialog must not
+  // vanish under a keyboard user on the way to its button.
+  const movesInDialog = (event) =>
+    event.type === "keydown" && ["Tab", "Shift"].includes(event.key) &&
+    !!shared.dialog && shared.dialog.contains(event.target);
+  const onInput = (event) => {
+    if (!event.isTrusted || movesInDialog(event)) return;
+    shared.lastInput = Date.now();
+    if (runsScript(event)) {
       shared.quietUntil = Date.now() + 1000;
-      return;
+    } else if (shared.dialog) {
+      tick(); // the person is back: tell the server now, not within the second
     }
-    schedule(shared.last + gap - Date.now());
   };
-  // After the field's own blur handler has committed its value.
-  const onFocusOut = () => shared.owed && schedule(250);
-  const events = ["pointerdown", "keydown", "wheel", "touchstart", "input", "scroll"];
+  const events = ["pointerdown", "keydown", "touchstart", "wheel"];
   const options = { capture: true, passive: true };
-  events.forEach((name) => document.addEventListener(name, onActivity, options));
-  document.addEventListener("focusout", onFocusOut, options);
+  events.forEach((name) => document.addEventListener(name, onInput, options));
+
+  // --- the warning: a modal dialog ------------------------------------------
+  const count = () => {
+    const left = Math.max(0, Math.ceil((shared.deadline - Date.now()) / 1000));
+    const text = left > 0 ? `Clearing in ${left} second${left === 1 ? "" : "s"}.` : "Clearing now.";
+    const shown = shared.dialog && shared.dialog.querySelector(".backcare-idle-count");
+    if (shown && shown.textContent !== text) shown.textContent = text;
+  };
+  const close = (giveFocusBack) => {
+    clearInterval(shared.ticker);
+    shared.ticker = null;
+    const dialog = shared.dialog;
+    if (!dialog) return;
+    shared.dialog = shared.token = null;
+    if (dialog.open) dialog.close();
+    dialog.remove();
+    const back = shared.returnFocus;
+    shared.returnFocus = null;
+    if (giveFocusBack && back && back.isConnected) back.focus({ preventScroll: true });
+  };
+  const open = (token, secondsLeft) => {
+    if (shared.dialog && shared.token === token) return;
+    close(false);
+    if (!document.getElementById("backcare-idle-style")) {
+      const style = document.createElement("style");
+      style.id = "backcare-idle-style";
+      style.textContent = __CSS__;
+      document.head.appendChild(style);
+    }
+    const dialog = document.createElement("dialog");
+    dialog.id = "backcare-idle";
+    dialog.setAttribute("role", "dialog");
+    dialog.setAttribute("aria-modal", "true");
+    dialog.setAttribute("aria-labelledby", "backcare-idle-title");
+    dialog.setAttribute("aria-describedby", "backcare-idle-text");
+    dialog.innerHTML =
+      '<h2 id="backcare-idle-title">Are you still there?</h2>' +
+      '<p id="backcare-idle-text">For your privacy, your answers will be cleared ' +
+      "from this device soon.</p>" +
+      '<p class="backcare-idle-count"></p>' +
+      `<button type="button">I'm still here</button>`;
+    const button = dialog.querySelector("button");
+    // The answer closes it at once; the tick that follows tells the server, and this
+    // warning is not shown again while the server has not heard yet.
+    const stay = () => {
+      shared.lastInput = Date.now();
+      shared.dismissed = token;
+      close(true);
+      tick();
+    };
+    button.addEventListener("click", stay);
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault(); // Escape means "I'm still here", never a silent close
+      stay();
+    });
+    // Tab and Shift+Tab go round the dialog's own controls only.
+    dialog.addEventListener("keydown", (event) => {
+      if (event.key !== "Tab") return;
+      const stops = [...dialog.querySelectorAll("button, [href], input, [tabindex]")];
+      const at = stops.indexOf(document.activeElement);
+      const next = (at + (event.shiftKey ? stops.length - 1 : 1)) % stops.length;
+      event.preventDefault();
+      stops[at < 0 ? 0 : next].focus();
+    });
+    const focused = document.activeElement;
+    shared.returnFocus = focused && focused !== document.body ? focused : null;
+    shared.dialog = dialog;
+    shared.token = token;
+    shared.deadline = Date.now() + secondsLeft * 1000;
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    button.focus();
+    count();
+    shared.ticker = setInterval(count, 250);
+  };
+  if (data.phase !== "warning") {
+    shared.dismissed = null;
+    close(true);
+  } else if (data.warning !== shared.dismissed) {
+    open(data.warning, data.seconds_left);
+  }
+
   return () => {
-    events.forEach((name) => document.removeEventListener(name, onActivity, options));
-    document.removeEventListener("focusout", onFocusOut, options);
-    shared.report = null;
+    events.forEach((name) => document.removeEventListener(name, onInput, options));
+    shared.send = null;
+    // Unmounted for good (the page changed) unless this runs again at once.
+    setTimeout(() => shared.generation === generation && close(false), 300);
   };
 }
 """
-_activity = st.components.v2.component("backcare_kiosk_activity", js=_ACTIVITY_JS)
+_idle = st.components.v2.component(
+    "backcare_kiosk_idle", js=_IDLE_JS.replace("__CSS__", json.dumps(_IDLE_CSS))
+)
 
 
 def _now() -> float:
@@ -164,37 +272,44 @@ def finish() -> None:
     st.switch_page(page_files.WELCOME)
 
 
-@st.fragment(run_every=TICK_SECONDS)
+def _tick() -> None:
+    """A tick from the page: move the mark to the person's last input, once per input.
+
+    Every tick repeats the last input's age, so one lost costs nothing; each input is
+    counted once, or the network's jitter would nudge the mark on every tick.
+    """
+    watch = st.session_state.get(_WATCH)
+    tick = watch.get("tick") if isinstance(watch, dict) else None
+    if not isinstance(tick, dict) or tick.get("input") == st.session_state.get(_LAST_INPUT):
+        return
+    st.session_state[_LAST_INPUT] = tick.get("input")
+    st.session_state[_LAST_ACTIVE] = last_active_after_report(
+        st.session_state.get(_LAST_ACTIVE), _now(), tick.get("ago_ms")
+    )
+
+
+@st.fragment
 def _idle_watch() -> None:
-    _activity(key="kiosk_activity", data={"gap_ms": 1000}, on_active_change=mark_active)
     last = st.session_state.get(_LAST_ACTIVE)
     if last is None:  # a fresh session seen first by the watch: start counting now
         mark_active()
-        return
-    state = idle_state(_now() - last, current().idle_timeout)
+        last = st.session_state[_LAST_ACTIVE]
+    settings = current()
+    state = idle_state(_now() - last, settings.idle_timeout, settings.idle_warning)
     if state.phase == "expired":
         finish()
-    elif state.phase == "warning":
-        _warning(state.seconds_left)
-
-
-def _warning(seconds_left: int) -> None:
-    with st.container(key="kiosk-idle"), st.container(key="kiosk-idle-box"):
-        # role="alert": announced once when it appears; the number below is not
-        # a live region, so a screen reader is not interrupted every second.
-        st.warning(
-            "**Are you still there?** For your privacy, your answers will be cleared "
-            "from this device soon.",
-            icon=":material/timer:",
-        )
-        st.markdown(f"Clearing in **{seconds_left}** seconds.")
-        st.button(
-            "I'm still here",
-            key="kiosk-still-here",
-            type="primary",
-            on_click=mark_active,
-            width="stretch",
-        )
+    _idle(
+        key=_WATCH,
+        data={
+            "tick_ms": int(TICK_SECONDS * 1000),
+            "phase": state.phase,
+            "seconds_left": state.seconds_left,
+            # Names this stretch of inactivity: "I'm still here" answers one warning only.
+            "warning": f"{last:.3f}",
+        },
+        default={},
+        on_tick_change=_tick,
+    )
 
 
 def take_home(result: Assessment) -> None:
@@ -231,4 +346,4 @@ def timeout_text() -> str:
     else:
         minutes = seconds // 60
         wait = f"{minutes} minute{'s' if minutes > 1 else ''}"
-    return f"{wait} without use, after a {IDLE_WARNING_SECONDS}-second warning"
+    return f"{wait} without use, after a {current().idle_warning}-second warning"

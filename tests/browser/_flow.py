@@ -45,6 +45,33 @@ def at_step(where: Where, number: int) -> None:
     app_idle(where)
 
 
+@dataclass(frozen=True)
+class QuickKiosk:
+    """A kiosk server with a short idle timeout and countdown (conftest's kiosk_quick)."""
+
+    url: str
+    idle_s: int
+    warning_s: int
+
+    @property
+    def wipe_within_ms(self) -> float:
+        """The promise: after the last touch, idle + countdown + 5 s at most."""
+        return (self.idle_s + self.warning_s + 5) * 1000
+
+
+def idle_dialog(page: Page) -> Locator:
+    """The kiosk's "are you still there?" warning: a modal dialog."""
+    return page.get_by_role("dialog", name="Are you still there?")
+
+
+#: Tag the element that has the focus, then ask whether it has it again.
+MARK_FOCUS = "() => document.activeElement.setAttribute('data-test-had-focus', '')"
+FOCUS_IS_MARKED = (
+    "() => document.activeElement !== document.body"
+    " && document.activeElement.hasAttribute('data-test-had-focus')"
+)
+
+
 def start_kiosk(page: Page, url: str) -> None:
     """Open a kiosk on its welcome screen and press Start."""
     page.goto(url)
@@ -53,6 +80,20 @@ def start_kiosk(page: Page, url: str) -> None:
     app_idle(page)
     start.click()
     at_step(page, 1)
+
+
+def assert_fresh_questionnaire(page: Page) -> None:
+    """From the kiosk's welcome screen, start again: no step shows anything of the last
+    person (so nothing of them is left in the session either)."""
+    page.get_by_role("button", name="Start", exact=True).click()
+    at_step(page, 1)
+    expect(page.get_by_role("spinbutton", name=AGE)).to_have_value("")
+    expect(page.get_by_role("radio", checked=True)).to_have_count(0)
+    expect(page.get_by_role("toolbar", name=AREAS).locator("[aria-pressed=true]")).to_have_count(0)
+    for step in (2, 3, 4):
+        press(page, "Next", to_step=step)
+        expect(page.get_by_role("checkbox", checked=True)).to_have_count(0)
+        expect(page.get_by_role("radio", checked=True)).to_have_count(0)
 
 
 # --- by mouse (clicks on what a person sees) -------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _flow import QuickKiosk
 from playwright.sync_api import Page, expect
 
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, ServerFailed, serve
@@ -54,9 +55,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-#: Kiosk servers: one that never times out during a test, one that warns after 5 s idle.
+#: Kiosk servers: one that never times out during a test, one that warns after 5 s idle
+#: and wipes 3 s later (the countdown is shortened so the idle tests take seconds).
 KIOSK_LONG_TIMEOUT_S = 3600
 KIOSK_SHORT_TIMEOUT_S = 5
+KIOSK_SHORT_WARNING_S = 3
 
 
 @pytest.fixture(scope="session")
@@ -74,15 +77,23 @@ def kiosk_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def kiosk_quick_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A kiosk server that warns after KIOSK_SHORT_TIMEOUT_S idle seconds."""
+    """A kiosk server that warns after KIOSK_SHORT_TIMEOUT_S idle seconds and wipes
+    KIOSK_SHORT_WARNING_S later."""
     folder = tmp_path_factory.mktemp("streamlit-kiosk-quick")
     settings = {
         "BACKCARE_MODE": "kiosk",
         "BACKCARE_IDLE_TIMEOUT": str(KIOSK_SHORT_TIMEOUT_S),
+        "BACKCARE_IDLE_WARNING": str(KIOSK_SHORT_WARNING_S),
         "BACKCARE_STORE": str(folder / "store.duckdb"),
     }
     with _running_app(folder / "server.log", settings) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def kiosk_quick(kiosk_quick_url: str) -> QuickKiosk:
+    """The quick kiosk server with its two lengths, for tests that wait for them."""
+    return QuickKiosk(kiosk_quick_url, KIOSK_SHORT_TIMEOUT_S, KIOSK_SHORT_WARNING_S)
 
 
 @pytest.fixture(scope="session")

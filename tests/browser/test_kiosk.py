@@ -12,13 +12,19 @@ import zxingcpp
 from _flow import (
     ACTIVITY,
     AGE,
-    AREAS,
+    FOCUS_IS_MARKED,
+    MARK_FOCUS,
     STILL_HERE,
+    WARM_UP,
     Person,
+    QuickKiosk,
     answer_by_mouse,
     app_idle,
+    assert_fresh_questionnaire,
     at_step,
     choose,
+    has_focus,
+    idle_dialog,
     press,
     start_kiosk,
     type_age,
@@ -26,11 +32,6 @@ from _flow import (
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
-from backcare.settings import IDLE_WARNING_SECONDS
-
-#: An upper bound for the quick server's timeout plus the whole countdown, with room for
-#: a loaded machine: a wait for a condition, never a measured duration.
-WIPE_WAIT_MS = 90_000
 QR_ALT = "QR code that holds a short summary of your result"
 #: WCAG 2.5.5: touch targets of at least 44 by 44 CSS pixels.
 MIN_TARGET = 44
@@ -40,64 +41,74 @@ def _welcome(page: Page) -> Locator:
     return page.get_by_role("button", name="Start", exact=True)
 
 
-def _assert_fresh_questionnaire(page: Page) -> None:
-    """Start again after a wipe: every step shows nothing of the last person."""
-    _welcome(page).click()
-    at_step(page, 1)
-    expect(page.get_by_role("spinbutton", name=AGE)).to_have_value("")
-    expect(page.get_by_role("radio", checked=True)).to_have_count(0)
-    expect(page.get_by_role("toolbar", name=AREAS).locator("[aria-pressed=true]")).to_have_count(0)
-    for step in (2, 3, 4):
-        press(page, "Next", to_step=step)
-        expect(page.get_by_role("checkbox", checked=True)).to_have_count(0)
-        expect(page.get_by_role("radio", checked=True)).to_have_count(0)
-
-
 def _page_text(page: Page) -> str:
     return page.get_by_test_id("stMain").inner_text()
 
 
 def test_walking_away_brings_a_countdown_then_wipes_everything(
-    page: Page, kiosk_quick_url: str, artifacts_dir: Path
+    page: Page, kiosk_quick: QuickKiosk, artifacts_dir: Path
 ) -> None:
-    start_kiosk(page, kiosk_quick_url)
+    start_kiosk(page, kiosk_quick.url)
     answer_by_mouse(page, page, Person(age="47"))
     expect(page.get_by_text("Impact from running").first).to_be_visible()
 
-    # Nobody touches anything: the warning comes, announced, with a live countdown.
-    alert = page.get_by_role("alert").filter(has_text="Are you still there?")
-    expect(alert).to_be_visible(timeout=WIPE_WAIT_MS)
-    countdown = page.get_by_text(re.compile(r"^Clearing in \d+ seconds\.$"))
+    # Nobody touches anything: a modal dialog comes, takes the focus, and counts down.
+    dialog = idle_dialog(page)
+    expect(dialog).to_be_visible(timeout=kiosk_quick.wipe_within_ms)
+    expect(dialog).to_have_attribute("aria-modal", "true")
+    expect(dialog).to_have_accessible_description(re.compile("your answers will be cleared"))
+    still_here = dialog.get_by_role("button", name=STILL_HERE)
+    assert has_focus(still_here)
+    expect(still_here).to_be_in_viewport()
+    countdown = dialog.get_by_text(re.compile(r"^Clearing in \d+ seconds?\.$"))
     expect(countdown).to_be_visible()
     first = int(re.findall(r"\d+", countdown.inner_text())[0])
-    assert first <= IDLE_WARNING_SECONDS
-    expect(countdown).not_to_have_text(f"Clearing in {first} seconds.")  # it ticks
-    expect(page.get_by_role("button", name=STILL_HERE)).to_be_in_viewport()
+    assert first <= kiosk_quick.warning_s
+    expect(countdown).not_to_have_text(countdown.inner_text())  # it ticks
     page.screenshot(path=artifacts_dir / "kiosk-idle-warning.png")
 
     # ...and when it runs out, the welcome screen is back with nothing of the person.
-    expect(_welcome(page)).to_be_visible(timeout=WIPE_WAIT_MS)
+    expect(_welcome(page)).to_be_visible(timeout=kiosk_quick.wipe_within_ms)
     app_idle(page)
+    expect(dialog).to_have_count(0)
     text = _page_text(page)
     for trace in ("Your results", "Impact from running", "47", "Running"):
         assert trace not in text, f"{trace!r} is still on the screen after the wipe"
-    _assert_fresh_questionnaire(page)
+    assert_fresh_questionnaire(page)
 
 
-def test_im_still_here_keeps_the_session(page: Page, kiosk_quick_url: str) -> None:
-    start_kiosk(page, kiosk_quick_url)
+def test_im_still_here_keeps_the_session_and_gives_the_focus_back(
+    page: Page, kiosk_quick: QuickKiosk
+) -> None:
+    start_kiosk(page, kiosk_quick.url)
     choose(page, ACTIVITY, "Stretching")
     type_age(page, page, "52")
     press(page, "Next", to_step=2)
+    choose(page, WARM_UP, "Not sure")
+    page.evaluate(MARK_FOCUS)
+    assert page.evaluate(FOCUS_IS_MARKED), "the radio the person chose should have the focus"
 
-    still_here = page.get_by_role("button", name=STILL_HERE)
-    expect(still_here).to_be_visible(timeout=WIPE_WAIT_MS)
-    # The countdown redraws the warning every second; on a slow machine the button is
-    # never still for Playwright's two-frame "stable" check, though a finger can tap it
-    # at any moment. So click without that check; what follows shows the tap worked.
-    still_here.click(force=True)
-    expect(still_here).to_have_count(0)
-    expect(page.get_by_role("alert").filter(has_text="Are you still there?")).to_have_count(0)
+    # The dialog takes the focus, and Tab and Shift+Tab go nowhere else.
+    dialog = idle_dialog(page)
+    expect(dialog).to_be_visible(timeout=kiosk_quick.wipe_within_ms)
+    still_here = dialog.get_by_role("button", name=STILL_HERE)
+    assert has_focus(still_here)
+    for key in ("Tab", "Shift+Tab", "Tab"):
+        page.keyboard.press(key)
+        assert has_focus(still_here), f"{key} left the dialog"
+    expect(dialog).to_be_visible()  # moving round it is no answer
+
+    # A plain tap on its button (no force: it stands still) keeps the session and gives
+    # the focus back to the radio.
+    still_here.click()
+    expect(dialog).to_have_count(0)
+    assert page.evaluate(FOCUS_IS_MARKED)
+
+    # Escape answers the next warning the same way.
+    expect(dialog).to_be_visible(timeout=kiosk_quick.wipe_within_ms)
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    assert page.evaluate(FOCUS_IS_MARKED)
 
     # Still on step 2, and the answers of step 1 are all there.
     expect(page.get_by_test_id("stProgress").get_by_text("Step 2 of 4:")).to_be_visible()
@@ -131,7 +142,7 @@ def test_finish_wipes_at_once_and_the_qr_code_reads_back(
     expect(_welcome(page)).to_be_visible()
     app_idle(page)
     assert "Your results" not in _page_text(page)
-    _assert_fresh_questionnaire(page)
+    assert_fresh_questionnaire(page)
 
 
 def test_the_url_cannot_open_other_pages_or_leave_kiosk_mode(page: Page, kiosk_url: str) -> None:

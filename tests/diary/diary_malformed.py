@@ -36,6 +36,9 @@ def _diary_json(*entries: dict) -> bytes:
     return _json({"format": "backcare-pain-diary", "version": 1, "entries": list(entries)})
 
 
+_DIARY_HEAD = b'{"format": "backcare-pain-diary", "version": 1, "entries": ['
+
+
 def _ok(**fields) -> dict:
     return {"date": DAY, "pain": 3, "activity": "running", **fields}
 
@@ -88,7 +91,8 @@ MALFORMED: tuple[Bad, ...] = (
         'expected a JSON object with "format": "backcare-pain-diary"'),
     Bad("JSON of something else", "d.json", _json({"name": "my shopping"}),
         "this JSON file is not a BackCare pain diary"),
-    Bad("broken JSON", "d.json", b'{"format": "backcare-pain-diary", ', "this is not valid JSON"),
+    Bad("broken JSON", "d.json", b'{"format": "backcare-pain-diary", ',
+        "this file: not valid JSON (line 1"),
     Bad("JSON from a newer version", "d.json",
         _json({"format": "backcare-pain-diary", "version": 9, "entries": []}),
         "saved by a newer BackCare (version 9)"),
@@ -103,4 +107,34 @@ MALFORMED: tuple[Bad, ...] = (
         "entry 2: pain '5.5' is not a whole number"),
     Bad("JSON note with a control character", "d.json", _diary_json(_ok(note="bell\u0007")),
         "entry 1: the note contains a control character"),
+    # Input that used to end in a traceback or silently change meaning (issue 13).
+    Bad("JSON pain given twice", "d.json",
+        _DIARY_HEAD + b'{"date": "2024-05-01", "pain": 11, "pain": 3, "activity": "running"}]}',
+        "this file: the key 'pain' appears twice in one object"),
+    Bad("JSON format given twice", "d.json",
+        b'{"format": "x", "format": "backcare-pain-diary", "version": 1, "entries": []}',
+        "the key 'format' appears twice"),
+    Bad("JSON pain of 5,000 digits", "d.json",
+        _DIARY_HEAD + b'{"date": "2024-05-01", "pain": ' + b"3" * 5000 + b"}]}",
+        "a number of 5,000 characters is too long"),
+    Bad("JSON nested 100,000 deep", "d.json",
+        _DIARY_HEAD + b"[" * 100_000 + b"]" * 100_000 + b"]}",
+        "nested more than 64 levels deep"),
+    Bad("JSON pain NaN", "d.json", _DIARY_HEAD + b'{"pain": NaN}]}', "NaN is not a JSON value"),
+    Bad("JSON with a long multi-line field name", "d.json",
+        _diary_json(_ok(**{"mo\nod" * 100_000: 1})),
+        "entry 1: unknown fields mo\\nodmo\\nodmo\\nodmo\\nod…"),
+    Bad("JSON with many unknown top-level fields", "d.json",
+        _json({"format": "backcare-pain-diary", "version": 1, "entries": [],
+               **{f"extra{n}": n for n in range(5000)}}),
+        "unexpected fields in the file: extra0, extra1, extra10, extra100, extra1000 and 4995"),
+    Bad("JSON note that flips the text direction", "d.json",
+        _diary_json(_ok(note="gnp.\u202eexe")),
+        "entry 1: the note contains a hidden character that flips the text's direction (U+202E)"),
+    Bad("CSV note that flips the text direction", "d.csv",
+        _csv(f",{DAY},3,running,,left\u2067right"),
+        "row 2: the note contains a hidden character that flips the text's direction (U+2067)"),
+    Bad("UTF-16 text that is cut off", "d.csv", HEADER.encode("utf-16") + b"\x00\xd8",
+        "looks like UTF-16 text but cannot be read; save it as UTF-8"),
+    Bad("UTF-16 with only a byte-order mark", "d.csv", b"\xff\xfe", "the file is empty"),
 )  # fmt: skip

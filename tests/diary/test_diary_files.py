@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from backcare.assessment.engine import knowledge_base
 from backcare.diary import changes, files
@@ -75,3 +79,84 @@ def test_json_without_a_recognisable_name_is_sniffed():
     )
     assert files.read_file(files.json_bytes(book), "download", VOCAB) == book
     assert files.read_file(files.csv_bytes(book), "download", VOCAB) == book
+
+
+# --- encodings and arbitrary input (issue 13) --------------------------------------------------
+
+BOOK = changes.replace_with(
+    [
+        make_entry(VOCAB, day=DAY, pain=2, activity="stretching", entry_id="x1", note="café ok"),
+        make_entry(VOCAB, day="2024-05-02", pain=5, activity="running", entry_id="x2"),
+    ]
+)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_utf16_files_are_read_like_utf8(codec, kind):
+    """Windows Notepad's "Unicode" and other editors save UTF-16, with or without a mark."""
+    text = files.to_csv(BOOK) if kind == "csv" else files.to_json(BOOK)
+    assert files.read_file(text.encode(codec), f"diary.{kind}", VOCAB) == BOOK
+
+
+def test_a_note_without_hidden_direction_characters_is_kept_as_typed():
+    """Letters from right-to-left scripts are fine; only the invisible controls are refused."""
+    entry = make_entry(VOCAB, day=DAY, pain=2, activity="running", note="שלום and مرحبا 👨‍👩‍👧")
+    assert files.read_file(files.json_bytes([entry]), "d.json", VOCAB)[0].note == entry.note
+
+
+_ENTRY_VALUES = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
+_ENTRY = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": _ENTRY_VALUES | st.sampled_from(["a1", "b2"]),
+        "date": _ENTRY_VALUES | st.dates().map(str),
+        "pain": _ENTRY_VALUES | st.integers(0, 10),
+        "activity": _ENTRY_VALUES | st.sampled_from(list(VOCAB.activities)),
+        "comfort_actions": st.lists(st.sampled_from(list(VOCAB.comfort)) | st.text(max_size=5)),
+        "note": st.text(max_size=210),
+        "mood": _ENTRY_VALUES,
+    },
+)
+_DOCUMENT = st.fixed_dictionaries(
+    {},
+    optional={
+        "format": st.just(files.FORMAT) | st.text(max_size=5),
+        "version": st.just(files.VERSION) | _ENTRY_VALUES,
+        "entries": st.lists(_ENTRY | _ENTRY_VALUES, max_size=4) | _ENTRY_VALUES,
+    },
+)
+_JSON = st.recursive(
+    _ENTRY_VALUES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=15,
+)
+
+
+def _read_or_refuse(data: bytes, filename: str) -> None:
+    """A valid diary, or DiaryError with short one-line problems: never another exception."""
+    try:
+        entries = files.read_file(data, filename, VOCAB)
+    except DiaryError as refused:
+        assert refused.problems
+        assert all("\n" not in p and len(p) < 300 for p in refused.problems), refused.problems
+    else:
+        assert entries and files.read_file(files.json_bytes(entries), "d.json", VOCAB) == entries
+
+
+@given(_DOCUMENT | _JSON)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_json_imports_or_is_refused_cleanly(document):
+    _read_or_refuse(json.dumps(document).encode("utf-8"), "d.json")
+
+
+@given(st.binary(max_size=400), st.sampled_from(["d.json", "d.csv", "download"]))
+@settings(max_examples=400, deadline=None)
+def test_any_bytes_import_or_are_refused_cleanly(data, filename):
+    _read_or_refuse(data, filename)
+
+
+@given(st.text(max_size=300), st.sampled_from(["utf-8", "utf-16", "utf-16-le"]))
+@settings(max_examples=200, deadline=None)
+def test_any_text_in_any_encoding_imports_or_is_refused_cleanly(text, codec):
+    _read_or_refuse(text.encode(codec, errors="surrogatepass"), "d.csv")

@@ -92,6 +92,8 @@ def test_a_valid_entry_keeps_what_was_given_and_gets_an_id():
         ({"comfort_actions": ["ice_or_heat", "ice_or_heat"]}, "listed twice"),
         ({"note": "x" * (MAX_NOTE + 1)}, "the note has 201 characters; at most 200 fit"),
         ({"note": "first line\nsecond"}, "control character"),
+        ({"note": "invoice\u202egnp.exe"}, "direction (U+202E), so it was refused"),
+        ({"note": "\u2066a\u2069 \u200f"}, "(U+200F, U+2066, U+2069)"),
         ({"note": 42}, "the note '42' is not text"),
         ({"entry_id": "no spaces allowed"}, "is not an entry id"),
     ],

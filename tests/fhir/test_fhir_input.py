@@ -7,6 +7,7 @@ and every way a response can be wrong ends in one message naming what is wrong.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +23,9 @@ from tests.assessment.strategies import ANSWER_SETS
 from tests.fhir.fhir_cases import ANSWERS, AUTHORED, bundle, response
 
 KB = knowledge_base()
+#: When an assessment can be authored: any time zone, but not year 1 or 9999, where a shift
+#: to UTC leaves the calendar.
+EARLIEST, LATEST = datetime(2000, 1, 1), datetime(2200, 1, 1)
 
 
 def _read(resource: dict) -> dict:
@@ -29,7 +33,7 @@ def _read(resource: dict) -> dict:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(ANSWER_SETS, st.datetimes(timezones=st.timezones()))
+@given(ANSWER_SETS, st.datetimes(min_value=EARLIEST, max_value=LATEST, timezones=st.timezones()))
 def test_answers_survive_the_trip_through_a_bundle(answers, authored):
     result = assess(answers)
     sent = assessment_bundle(result, KB, authored=authored.replace(microsecond=0))
@@ -91,7 +95,7 @@ BROKEN = {
     ),
     "boolean given as a number": (
         _set_answer("age", [{"valueInteger": True}]),
-        "age: got True; allowed: a whole number",
+        "age: got 'true'; allowed: a whole number",
     ),
     "two answers to a single choice": (
         _set_answer("warmed_up", [{"valueBoolean": True}, {"valueBoolean": False}]),

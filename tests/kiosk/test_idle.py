@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backcare.kiosk.idle import idle_state
+from backcare.kiosk.idle import idle_state, last_active_after_report
 from backcare.settings import IDLE_WARNING_SECONDS
 
 
@@ -58,3 +58,32 @@ def test_the_countdown_never_shows_more_than_the_warning_nor_zero(idle, timeout)
         assert 1 <= state.seconds_left <= IDLE_WARNING_SECONDS
     if state.phase == "expired":
         assert idle >= timeout + IDLE_WARNING_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("last", "ago_ms", "expected"),
+    [
+        (100.0, 0, 1000.0),  # input just now
+        (100.0, 3000, 997.0),  # held back while a field had the focus: counts from then
+        (990.0, 30_000, 990.0),  # older than what the server saw already: no change
+        (None, 2000, 998.0),  # the first thing the session hears
+        (100.0, -5000, 1000.0),  # a clock that stepped back: never in the future
+        (100.0, "soon", 1000.0),  # not a number: just now
+        (100.0, None, 1000.0),
+        (100.0, True, 1000.0),
+        (100.0, float("nan"), 1000.0),
+        (100.0, float("inf"), 1000.0),
+    ],
+)
+def test_a_browser_report_moves_the_mark_to_when_the_input_happened(last, ago_ms, expected):
+    assert last_active_after_report(last, 1000.0, ago_ms) == expected
+
+
+@given(
+    st.floats(0, 1e6, allow_nan=False),
+    st.floats(0, 1e6, allow_nan=False),
+    st.one_of(st.floats(), st.integers(), st.none(), st.text()),
+)
+def test_a_report_never_moves_the_mark_back_nor_past_now(last, now, ago):
+    marked = last_active_after_report(last, now, ago)
+    assert marked >= last and marked <= max(last, now)

@@ -12,8 +12,10 @@ import asyncio
 import json
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from streamlit.proto.ButtonGroup_pb2 import ButtonGroup
@@ -31,6 +33,19 @@ from benchmarks.load.runner import (
 )
 from benchmarks.load.screen import Screen, Widget
 from tests.live_server import serve
+
+T = TypeVar("T")
+
+
+def run_alone(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on its own event loop in its own thread.
+
+    Playwright's session fixture keeps an event loop running in the main thread once a
+    browser test has run, and asyncio.run refuses to start beside it.
+    """
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
+
 
 LEVEL_FORMATS = {"error", "warning", "info", "success"}
 
@@ -212,7 +227,7 @@ def test_settings_out_of_bounds_are_refused_with_one_message():
     with pytest.raises(LoadError, match="seconds"):
         LoadSettings("http://127.0.0.1:1", seconds=10_000).check()
     with pytest.raises(LoadError, match="no Streamlit server"):
-        asyncio.run(run_load(LoadSettings("http://127.0.0.1:9", users=1, seconds=1, timeout=2)))
+        run_alone(run_load(LoadSettings("http://127.0.0.1:9", users=1, seconds=1, timeout=2)))
 
 
 def test_server_processes_are_found_by_port_and_their_cpu_read():
@@ -235,7 +250,7 @@ def form_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_every_widget_kind_reaches_the_server_as_the_person_chose_it(form_app: str):
     person = Person(5, Habits(flag_share=0.0))
-    visit = asyncio.run(person.visit(form_app))
+    visit = run_alone(person.visit(form_app))
     assert visit.error is None, visit.error
     assert visit.triage == "success: All done"
     assert visit.reruns == 3  # load, Next, See my results
@@ -263,13 +278,13 @@ def test_a_tab_keeps_the_servers_cookies_and_a_missing_file_is_an_error(form_app
             return connection.cookies
 
     # The XSRF cookie goes back on the WebSocket; behind a proxy, its affinity cookie too.
-    assert "_streamlit_xsrf" in asyncio.run(tab())
+    assert "_streamlit_xsrf" in run_alone(tab())
 
 
 def test_an_exception_in_the_app_ends_the_visit_as_an_app_error(tmp_path: Path):
     env = {"LOAD_FORM_APP_FAIL": "1"}
     with serve(tmp_path / "server.log", env, script="tests/load/load_form_app.py") as server:
-        visit = asyncio.run(Person(1).visit(server.url))
+        visit = run_alone(Person(1).visit(server.url))
     # The project hides error details from visitors, so the report names only the kind.
     assert visit.error_kind == "app" and "exception" in visit.error
     assert not visit.completed and visit.triage is None
@@ -278,14 +293,14 @@ def test_an_exception_in_the_app_ends_the_visit_as_an_app_error(tmp_path: Path):
 def test_a_page_with_nothing_to_answer_or_press_is_reported_stuck(tmp_path: Path):
     with serve(tmp_path / "server.log", script="benchmarks/hello_page.py") as server:
         settings = LoadSettings(server.url, users=1, seconds=1, warmup=False)
-        report = asyncio.run(run_load(settings))
+        report = run_alone(run_load(settings))
     assert report.completed == 0 and report.errors.get("stuck", 0) >= 1
 
 
 def test_two_people_complete_backcare_assessments_without_protocol_errors(tmp_path: Path):
     settings = {"BACKCARE_STORE": str(tmp_path / "store.duckdb")}
     with serve(tmp_path / "server.log", settings) as server:
-        report = asyncio.run(
+        report = run_alone(
             run_load(
                 LoadSettings(server.url, users=2, seconds=4, wait=(0.2, 0.5)),
                 server_pids=[server.process.pid],
@@ -302,7 +317,7 @@ def test_a_kiosk_visit_starts_from_the_welcome_screen(tmp_path: Path):
     settings = {"BACKCARE_STORE": str(tmp_path / "store.duckdb"), "BACKCARE_MODE": "kiosk"}
     person = Person(2, Habits(share_rate=1.0))
     with serve(tmp_path / "server.log", settings) as server:
-        visit = asyncio.run(person.visit(server.url))
+        visit = run_alone(person.visit(server.url))
     assert visit.error is None, visit.error
     assert visit.triage is not None and visit.triage.split(":")[0] in LEVEL_FORMATS
     assert visit.shared

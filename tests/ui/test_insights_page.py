@@ -246,6 +246,35 @@ def test_the_console_runs_a_select_and_refuses_the_rest(server):
     assert at.get("download_button")
 
 
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("SELECT list_sort(range(200000000)) AS x", "This query needs too much memory"),
+        (
+            "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) "
+            "SELECT count(*) FROM r",
+            "This query needs too much time",
+        ),
+        ("SELECT " + " + ".join(["n"] * 450) + " FROM triage_totals", "nested too deeply"),
+        (
+            "SELECT * FROM (WITH pg_settings AS (SELECT 1) SELECT 1) x, pg_settings",
+            "There is no view called 'pg_settings'",
+        ),
+    ],
+    ids=["memory", "time", "nesting", "scope"],
+)
+def test_a_hostile_query_is_one_sentence_and_the_page_carries_on(server, sql, message):
+    at = _sign_in(_open(), PASSWORD)
+    next(t for t in at.text_area if t.label == "Query").input(sql).run()
+    next(b for b in at.button if b.label == "Run query").click().run()
+    assert not at.exception, at.exception
+    assert message in at.error[0].value
+    query = next(t for t in at.text_area if t.label == "Query")
+    query.input("SELECT count(*) AS cells FROM triage_totals").run()
+    next(b for b in at.button if b.label == "Run query").click().run()
+    assert not at.error and at.dataframe[-1].value["cells"][0] > 0
+
+
 def test_signing_out_asks_for_the_password_again(server):
     at = _sign_in(_open(), PASSWORD)
     next(b for b in at.sidebar.button if b.label == "Sign out of Insights").click().run()

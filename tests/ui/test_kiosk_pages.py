@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,6 +100,13 @@ def _texts(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def _watch(at: AppTest) -> dict:
+    """What the idle watch told the browser on the last run (the dialog is drawn there)."""
+    (watch,) = at.get("bidi_component")
+    assert watch.proto.component_name == "backcare_kiosk_idle"
+    return json.loads(watch.proto.json)
+
+
 def _assert_wiped(at: AppTest) -> None:
     assert at.title[0].value == "BackCare"  # the welcome screen
     assert set(at.session_state) <= AFTER_WIPE, set(at.session_state) - AFTER_WIPE
@@ -183,20 +191,23 @@ def test_finish_wipes_the_session_at_once(app):
     _assert_wiped(app)
 
 
-def test_after_the_timeout_a_warning_counts_down_and_keeps_the_session(app, monkeypatch):
+def test_after_the_timeout_the_watch_asks_for_the_warning_and_keeps_the_session(app, monkeypatch):
     _complete(app)
+    assert _watch(app)["phase"] == "active"
     monkeypatch.setattr(kiosk_module, "_now", SteppingClock(TIMEOUT + 5))
     app.run()
-    assert "Are you still there?" in app.warning[0].value
-    assert "Clearing in **15** seconds." in _texts(app)
-    assert app.button(key="kiosk-still-here").label == "I'm still here"
+    watch = _watch(app)
+    assert (watch["phase"], watch["seconds_left"]) == ("warning", 15)
     assert app.session_state["answers"]["age"] == 47  # nothing wiped yet
+    assert not app.warning  # the dialog is the browser's: no Streamlit element redrawn
 
-    monkeypatch.setattr(kiosk_module, "_now", SteppingClock(0.5))
-    _press(app, "kiosk-still-here")
-    assert not app.warning
-    assert app.title[0].value == "Your results"
-    assert app.session_state["answers"]["age"] == 47
+
+def test_the_welcome_screen_states_the_configured_countdown(kiosk, monkeypatch):
+    monkeypatch.setenv("BACKCARE_IDLE_WARNING", "30")
+    current.cache_clear()
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    assert "2 minutes without use, after a 30-second warning" in at.info[0].value
 
 
 def test_when_the_countdown_runs_out_everything_is_wiped(app, monkeypatch):
