@@ -83,5 +83,5 @@ def test_insights_are_off_unless_the_server_switches_them_on():
 
 def test_a_kiosk_can_never_switch_insights_on():
     assert not from_env({"BACKCARE_MODE": "kiosk"}).insights_enabled
-    with pytest.raises(SettingsError, match="BACKCARE_INSIGHTS.*kiosk"):
+    with pytest.raises(SettingsError, match=r"BACKCARE_INSIGHTS.*kiosk"):
         from_env({"BACKCARE_MODE": "kiosk", "BACKCARE_INSIGHTS": "on"})
