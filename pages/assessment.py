@@ -14,7 +14,7 @@ from backcare.assessment.questionnaire import (
     widget_options,
     widget_value,
 )
-from backcare.ui import page_files, session
+from backcare.ui import arrival, help_text, page_files, session
 
 _GO_TO_RESULTS, _ERROR = "_go_to_results", "_assessment_error"
 
@@ -24,10 +24,16 @@ def _key(question: Question) -> str:
 
 
 def _widget(question: Question) -> None:
+    """The question's widget, with its help as a caption under it (not a "?" tooltip)."""
+    with help_text.question(question.id, question.help):
+        _control(question)
+
+
+def _control(question: Question) -> None:
     key = _key(question)
     if key not in st.session_state:
         st.session_state[key] = widget_value(question, session.answers())
-    label, help_text = question.text, question.help or None
+    label = question.text
     if question.widget == "number":
         st.number_input(
             label,
@@ -35,17 +41,17 @@ def _widget(question: Question) -> None:
             max_value=question.max,
             step=1,
             key=key,
-            help=help_text,
             placeholder="Type a number",
         )
     elif question.widget == "scale":
-        st.segmented_control(label, widget_options(question), key=key, help=help_text)
+        # One row of buttons, even on a phone (accessible.css lets them share the width).
+        with st.container(key=f"scale-{question.id}"):
+            st.segmented_control(label, widget_options(question), key=key, width="stretch")
     elif question.widget in ("radio", "yes_no", "yes_or_no"):
         st.radio(
             label,
             widget_options(question),
             key=key,
-            help=help_text,
             format_func=lambda v: option_label(question, v),
             horizontal=question.widget in ("yes_no", "yes_or_no"),
         )
@@ -55,11 +61,10 @@ def _widget(question: Question) -> None:
             widget_options(question),
             selection_mode="multi",
             key=key,
-            help=help_text,
             format_func=lambda v: option_label(question, v),
         )
     else:
-        st.checkbox(label, key=key, help=help_text)
+        st.checkbox(label, key=key)
 
 
 def _save(questions: tuple[Question, ...]) -> None:
@@ -97,14 +102,15 @@ index = min(st.session_state.setdefault(session.STEP, 0), len(steps) - 1)
 current = steps[index]
 last = index == len(steps) - 1
 
-st.title("Check your back pain")
-st.progress(
-    (index + 1) / len(steps), text=f"Step {index + 1} of {len(steps)}: {current.step.title}"
-)
+where = f"Step {index + 1} of {len(steps)}: {current.step.title}"
+st.set_page_config(page_title=f"{where} · BackCare")
+st.title("Check your back pain", anchor=False)
+st.progress((index + 1) / len(steps), text=where)
 
 # Enter must not submit: the first submit button is "Back".
 with st.form(f"step_{current.step.id}", border=False, enter_to_submit=False):
-    st.subheader(current.step.title)
+    with st.container(key=f"step-heading-{current.step.id}"):
+        st.header(current.step.title, anchor=False)
     st.write(current.step.intro)
     for question in current.questions:
         _widget(question)
@@ -137,3 +143,5 @@ if error := st.session_state.pop(_ERROR, None):
     st.error(f"Some answers could not be used: {error}")
 
 st.caption("BackCare suggests what might be going on. It does not diagnose.")
+arrival.arrive(f"assessment:{current.step.id}", f"step-heading-{current.step.id}", where)
+help_text.link_captions()
