@@ -74,5 +74,3 @@ def question(question_id: str, help_text: str) -> Iterator[None]:
 def link_captions() -> None:
     """Mount the linking script once on a page that draws questions with help."""
     _component(key=MOUNT_KEY, data={})
-
-
