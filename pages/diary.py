@@ -25,6 +25,7 @@ from backcare.diary.entries import (
     between,
     check_entry,
     entry_fields,
+    vocabulary,
 )
 from backcare.settings import current
 from backcare.ui import diary_state as shared
@@ -53,7 +54,7 @@ if current().kiosk:
     st.info("The pain diary is not available on this shared device.")
     st.stop()
 
-vocab = shared.vocabulary()
+vocab = vocabulary()
 store = BrowserText(shared.STORAGE_NAME)
 today = shared.today()
 
@@ -358,7 +359,7 @@ def _export(entries: tuple[Entry, ...]) -> None:
     st.subheader("Export")
     st.write("Download your diary to keep a copy or to move it to another browser.")
     csv_data, json_data = _memo(
-        "files", entries, lambda: (files.csv_bytes(entries), files.json_bytes(entries))
+        "files", entries, lambda: (files.csv_bytes(entries, vocab), files.json_bytes(entries))
     )
     csv_column, json_column = st.columns(2)
     name = f"backcare-pain-diary-{today.isoformat()}"

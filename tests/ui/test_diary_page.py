@@ -270,7 +270,7 @@ def test_a_merge_import_previews_then_adds_and_updates():
     at = open_diary(mine, shared_old)
     shared_new = entry(2, 1, entry_id="shared", note="edited elsewhere")
     fresh = entry(1, 2, entry_id="fresh")
-    _upload(at, "other.csv", files.csv_bytes(changes.replace_with([shared_new, fresh])))
+    _upload(at, "other.csv", files.csv_bytes(changes.replace_with([shared_new, fresh]), VOCAB))
     assert "The file holds 2 entries" in text_of(at)
     assert at.dataframe and written(at) == NOTHING  # a preview changes nothing
     assert at.radio[-1].value == "merge"
@@ -296,7 +296,7 @@ def test_a_replace_import_needs_a_tick_first():
 def test_an_empty_diary_imports_without_asking_how():
     incoming = changes.replace_with([entry(1, 2), entry(0, 4)])
     at = open_diary()
-    _upload(at, "d.csv", files.csv_bytes(incoming))
+    _upload(at, "d.csv", files.csv_bytes(incoming, VOCAB))
     press(at, "Import 2 entries")
     assert written(at) == incoming
 
