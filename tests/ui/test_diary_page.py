@@ -134,6 +134,18 @@ def test_the_page_says_where_the_diary_lives():
 # --- adding, editing, deleting ----------------------------------------------------------------
 
 
+def test_a_confirmation_stays_until_the_next_action():
+    at = open_diary(entry(2, 6, entry_id="old"))
+    fill(at, "diary_add", pain=5, activity="rest_day", note="calm day")
+    press(at, "Add to my diary")
+    # The browser confirming the save, and any other rerun it makes, keep the message.
+    at.session_state[STORE] = answered(files.to_json(session_entries(at)), rev="saved")
+    at.run().run()
+    assert at.success[0].value.startswith("Added your entry for")
+    press(at, "Edit", key_prefix="diary_edit_button_old")
+    assert not at.success
+
+
 def test_adding_an_entry_shows_it_and_asks_the_browser_to_store_it():
     at = open_diary()
     fill(at, "diary_add", pain=5, activity="rest_day", comfort=["ice_or_heat"], note="calm day")
@@ -272,7 +284,10 @@ def test_a_merge_import_previews_then_adds_and_updates():
     fresh = entry(1, 2, entry_id="fresh")
     _upload(at, "other.csv", files.csv_bytes(changes.replace_with([shared_new, fresh]), VOCAB))
     assert "The file holds 2 entries" in text_of(at)
-    assert at.dataframe and written(at) == NOTHING  # a preview changes nothing
+    (preview,) = at.table
+    # Only the file's real rows, each note whole.
+    assert len(preview.value) == 2 and "edited elsewhere" in list(preview.value["Note"])
+    assert written(at) == NOTHING  # a preview changes nothing
     assert at.radio[-1].value == "merge"
     press(at, "Import 2 entries")
     assert written(at) == (mine, shared_new, fresh)
