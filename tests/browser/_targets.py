@@ -33,7 +33,8 @@ _JS = r"""
   };
   // A control inside another one (an input inside its field) counts once, as the outer one.
   const all = [...document.querySelectorAll(selector)].filter((el) => inMain(el) && shown(el));
-  const targets = all.filter((el) => !all.some((o) => o !== el && o.contains(el) && o.tagName === "LABEL"));
+  const inLabel = (el) => all.some((o) => o !== el && o.tagName === "LABEL" && o.contains(el));
+  const targets = all.filter((el) => !inLabel(el));
   const boxes = targets.map((el) => el.getBoundingClientRect());
   const distance = (x, y, b) => {
     const dx = Math.max(b.left - x, 0, x - b.right);
