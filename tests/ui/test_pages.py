@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -98,35 +100,62 @@ def test_warning_signs_are_each_a_yes_or_no_on_the_last_step(app):
     assert [b.label for b in app.button] == ["Back", "See my results"]
 
 
-def test_a_runner_without_warning_signs_gets_self_care_and_running_advice(app):
+def _open_fold(at: AppTest, key: str) -> None:
+    """Open a fold as a click would: its state is kept under its key, and the page reruns."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_a_runner_without_warning_signs_gets_a_short_decision_first(app):
     _complete(app)
     assert app.title[0].value == "Your results"
-    assert app.success[0].value.startswith("**Look after it yourself for now**")
-    subheaders = [s.value for s in app.subheader]
-    assert any("Impact from running" in s for s in subheaders[:3]), subheaders
-    text = _text(app)
-    assert "Because you said:" in text
+    assert app.success[0].value.startswith("## Look after it yourself for now")
     assert [h.value for h in app.header] == [
         "Possible explanations",
         "What may ease it now",
         "Preventing it next time",
     ]
-    assert "does not diagnose" in text
-    bars = app.get("progress")
-    assert bars and "of your answers" in bars[0].proto.text
+    # Three explanations in full, each with why and its source, fit in words.
+    shown = [m.value for m in app.markdown if re.match(r"### \d\. ", m.value)]
+    assert len(shown) == 3 and "Impact from running" in "".join(shown)
+    for card in shown:
+        assert "Because you said:" in card and "*Source: " in card
+        assert re.search(r"\*\*(Strong|Good|Some|Slight) fit with your answers\.\*\*", card)
+    assert "%" not in _text(app) and not app.get("progress")
+    folds = [e.label for e in app.expander]
+    assert folds[0].startswith("Other possible explanations (")
+    assert any(f.startswith("More ways to ease it (") for f in folds)
+    # Folded explanations are drawn only once the fold is opened.
+    assert "### 4. " not in _text(app)
+    _open_fold(app, "results-more-causes")
+    assert "### 4. " in _text(app)
 
 
-def test_an_emergency_sign_puts_the_emergency_banner_first(app):
+def test_at_most_three_comfort_actions_and_tips_before_their_folds(app):
+    _complete(app)
+    advice = [
+        m.value for m in app.markdown if m.value.startswith("### ") and "### 1." not in m.value
+    ]
+    for block in advice:
+        assert block.count("### ") <= 3
+
+
+def test_an_emergency_sign_puts_the_emergency_banner_first_and_folds_the_rest(app):
     _complete(app, warning="Chest pain as well as the back pain")
     banner = app.error[0].value
-    assert banner.startswith("**Get emergency help now**")
-    assert "999" in banner
+    assert banner.startswith("## Get emergency help now")
     assert "Chest pain together with back pain" in banner
-    # One alert, first; the details wait in a folded section, with a reminder after them.
-    assert len(app.error) == 1
-    assert "Remember: get emergency help now" in _text(app)
-    assert app.expander[0].label == "Possible causes and what may help"
-    assert not app.success
+    assert len(app.error) == 1 and not app.success
+    # No explanations, no share offer and no diary prompt before "More" is opened.
+    assert not app.header and not app.checkbox
+    assert not any(b.label == "Add today to my pain diary" for b in app.button)
+    (more,) = app.expander
+    assert more.label.startswith("More")
+    _open_fold(app, "results-more")
+    assert any(c.label == "Share an anonymous record of this assessment" for c in app.checkbox)
+    assert any(b.label == "Add today to my pain diary" for b in app.button)
+    assert "### 1. " not in _text(app)  # never a list of everyday causes
 
 
 def test_start_again_clears_every_answer(app):
