@@ -61,7 +61,7 @@ def run(quick: bool) -> list[Figure]:
         browser.close()
     p50 = statistics.median(samples) * 1000
     return [
-        Figure("submit_to_banner_p50", p50, "ms", None, "p50 <= 300 ms", p50 <= 300),
+        Figure("submit_to_banner_p50", p50, "ms", None, "p50 <= 150 ms", p50 <= 150),
         Figure(
             f"server_rss_{sessions}_sessions",
             busy_rss,

@@ -33,11 +33,8 @@ triage = result.triage
 st.set_page_config(page_title=f"Your results: {triage.title} · BackCare")
 view.heading(triage.is_urgent)
 view.banner(triage)
-arrival.arrive(
-    f"results:{id(result)}",
-    view.HEADING_KEY + ("-urgent" if triage.is_urgent else ""),
-    f"Your results: {triage.title}",
-)
+# The banner announces itself (role alert or status): the arrival only moves the focus.
+arrival.arrive(f"results:{id(result)}", view.HEADING_KEY + ("-urgent" if triage.is_urgent else ""))
 
 
 def _share_and_diary() -> None:
