@@ -138,7 +138,12 @@ def _readable(chart: alt.TopLevelMixin, title: str, description: str) -> alt.Top
     a screen reader hears that sentence, not each repeated tick label (the page writes
     the same sentence under the chart).
     """
-    return chart.properties(title=title, description=description).configure(aria=False)
+    return (
+        chart.properties(title=title, description=description)
+        .configure_axis(aria=False)
+        .configure_legend(aria=False)
+        .configure_mark(aria=False)
+    )
 
 
 def _day_axis(entries: Sequence[Entry]) -> alt.X:

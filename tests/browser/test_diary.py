@@ -7,6 +7,8 @@ writes them (backcare.diary.files.to_json), before the diary page is opened.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Callable
@@ -146,6 +148,46 @@ def test_three_entries_survive_a_reload_and_a_new_tab(
     expect(entry_cards(other).first.get_by_test_id("stText")).to_have_text(notes[-1])
 
 
+def test_a_confirmation_is_still_there_three_seconds_after_adding(
+    page: Page, app_url: str, wait_idle: Wait
+) -> None:
+    open_diary(page, app_url, wait_idle)
+    add_entry(page, wait_idle, day=date.today(), pain=4, activity="Running", note="easy jog")
+    confirmation = page.get_by_text("Added your entry for", exact=False)
+    expect(confirmation).to_be_visible()
+    page.wait_for_timeout(3000)  # the browser has long confirmed the save by now
+    expect(confirmation).to_be_visible()
+    # The next action replaces it.
+    page.get_by_role("button", name="Edit").first.click()
+    expect(confirmation).to_have_count(0)
+
+
+def test_the_date_axis_has_one_tick_a_day_and_no_dot_is_cut_off(
+    page: Page, app_url: str, wait_idle: Wait
+) -> None:
+    seed(page, app_url, _diary(3))
+    open_diary(page, app_url, wait_idle)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator("svg.marks")).to_be_visible()
+    # Vega's x axis is the first axis group; its labels are the dates.
+    labels = chart.locator("g.mark-text.role-axis-label").first.locator("text")
+    expect(labels).to_have_count(3)
+    # A screen reader hears the chart's one sentence, not each tick label.
+    expect(chart).to_have_attribute("aria-label", re.compile("average pain"))
+    expect(chart.locator("g.role-axis").first).to_have_attribute("aria-hidden", "true")
+    dates = labels.evaluate_all("els => els.map((e) => e.textContent)")
+    assert len(set(dates)) == len(dates) == 3, dates
+    # The plot's own frame is the first background path; the dots are the symbol marks.
+    plot = chart.locator("path.background").first.bounding_box()
+    dots = chart.locator("g.mark-symbol.role-mark path")
+    assert plot is not None and dots.count() == 3
+    for n in range(3):
+        box = dots.nth(n).bounding_box()
+        assert box is not None
+        assert plot["x"] <= box["x"] and box["x"] + box["width"] <= plot["x"] + plot["width"]
+
+
 def test_the_charts_render_with_a_sentence_under_them(
     page: Page, app_url: str, wait_idle: Wait, artifacts_dir: Path
 ) -> None:
@@ -279,7 +321,8 @@ def test_an_exported_csv_is_spreadsheet_safe_and_imports_back_identical(
             _vocab(),
             day=date.today() - timedelta(days=ago),
             pain=ago,
-            activity="running",
+            activity="strength_training",
+            comfort_actions=["ice_or_heat"] if ago else [],
             note=note,
         )
         for ago, note in ((2, "=SUM(1+1)"), (1, "+44 call the physio"), (0, "plain words"))
@@ -290,7 +333,15 @@ def test_an_exported_csv_is_spreadsheet_safe_and_imports_back_identical(
         page.get_by_role("button", name="Download CSV (for spreadsheets)").click()
     saved = Path(download.value.path())
     text = saved.read_bytes().decode("utf-8")
-    assert text.startswith("\ufeffid,date,pain,activity,comfort_actions,note")
+    # What a spreadsheet shows: the page's words, not codes.
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[0] == [
+        "Date", "Pain (0 = none, 10 = worst)", "Activity", "Comfort actions tried", "Note",
+        "Entry id",
+    ]  # fmt: skip
+    assert {row[2] for row in rows[1:]} == {"Strength training or weightlifting"}
+    assert {row[3] for row in rows[1:]} == {"Ice or heat", ""}
+    assert "strength_training" not in text and "ice_or_heat" not in text
     assert "'=SUM(1+1)" in text and "'+44 call the physio" in text
 
     page.get_by_role("button", name="Delete all my diary data").click()
@@ -302,6 +353,10 @@ def test_an_exported_csv_is_spreadsheet_safe_and_imports_back_identical(
         {"name": "backup.csv", "mimeType": "text/csv", "buffer": saved.read_bytes()}
     )
     expect(page.get_by_text("The file holds 3 entries", exact=False)).to_be_visible()
+    # The preview is a table of the file's real rows, with each note whole.
+    preview = page.get_by_test_id("stTable")
+    expect(preview.locator("tbody tr")).to_have_count(3)
+    expect(preview.get_by_text("+44 call the physio", exact=True)).to_be_visible()
     page.get_by_role("button", name="Import 3 entries").click()
     expect(entry_cards(page)).to_have_count(3)
     expect(page.get_by_test_id("stText").get_by_text("=SUM(1+1)", exact=True)).to_be_visible()

@@ -176,7 +176,8 @@ def test_every_chart_has_a_title_and_one_description_for_screen_readers():
         spec = _spec(chart)
         assert spec["title"] and spec["description"] == sentence
         # Axes, legends and marks stay out of the accessibility tree: no repeated tick labels.
-        assert spec["config"]["aria"] is False
+        config = spec["config"]
+        assert config["axis"]["aria"] is config["legend"]["aria"] is config["mark"]["aria"] is False
 
 
 @pytest.mark.parametrize("days", [1, 3, 40])
