@@ -11,66 +11,23 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from _diary import STORAGE_KEY, Wait, diary, open_diary, seed
 from playwright.sync_api import Locator, Page, expect
 
-from backcare.assessment.engine import knowledge_base
-from backcare.diary.entries import Entry, Vocabulary, make_entry
+from backcare.diary.entries import make_entry, vocabulary
 from backcare.diary.files import to_json
 
-STORAGE_KEY = "backcare.diary"
 SCRIPT_NOTE = "<script>alert(1)</script>"
 PAIN = "Pain (0 = none, 10 = worst)"
 ACTIVITY = "What did you do that day?"
 NOTE = "Note (optional, up to 200 characters)"
 EMPTY = "No entries yet."
 
-Wait = Callable[[Page], None]
-
-
-def _vocab() -> Vocabulary:
-    return Vocabulary.from_kb(knowledge_base())
-
-
-def _diary(days: int) -> tuple[Entry, ...]:
-    """A diary of `days` daily entries ending today, pain easing as the days pass."""
-    vocab, today = _vocab(), date.today()
-    activities = ["running", "rest_day", "stretching"]
-    return tuple(
-        make_entry(
-            vocab,
-            day=today - timedelta(days=days - 1 - i),
-            pain=max(0, 8 - i // 2),
-            activity=activities[i % 3],
-            comfort_actions=["ice_or_heat"] if i % 2 else [],
-            note=f"day {i + 1}",
-        )
-        for i in range(days)
-    )
-
 
 # --- doing things the way a person would ----------------------------------------------------
-
-
-def open_diary(page: Page, app_url: str, wait_idle: Wait) -> None:
-    page.goto(f"{app_url}/diary")
-    expect(page.get_by_role("heading", name="Add an entry")).to_be_visible()
-    wait_idle(page)
-
-
-def seed(page: Page, app_url: str, entries: tuple[Entry, ...]) -> None:
-    """Store a diary in this browser's localStorage, as an earlier visit would have."""
-    page.goto(app_url)
-    page.evaluate(
-        """([key, text]) => {
-          localStorage.setItem(key, text);
-          localStorage.setItem(key + ".rev", "seed");
-        }""",
-        [STORAGE_KEY, to_json(entries)],
-    )
 
 
 def entry_cards(page: Page) -> Locator:
@@ -165,7 +122,7 @@ def test_a_confirmation_is_still_there_three_seconds_after_adding(
 def test_the_date_axis_has_one_tick_a_day_and_no_dot_is_cut_off(
     page: Page, app_url: str, wait_idle: Wait
 ) -> None:
-    seed(page, app_url, _diary(3))
+    seed(page, app_url, diary(3))
     open_diary(page, app_url, wait_idle)
     chart = page.get_by_test_id("stVegaLiteChart").first
     chart.scroll_into_view_if_needed()
@@ -191,7 +148,7 @@ def test_the_date_axis_has_one_tick_a_day_and_no_dot_is_cut_off(
 def test_the_charts_render_with_a_sentence_under_them(
     page: Page, app_url: str, wait_idle: Wait, artifacts_dir: Path
 ) -> None:
-    seed(page, app_url, _diary(14))
+    seed(page, app_url, diary(14))
     open_diary(page, app_url, wait_idle)
     chart = page.get_by_test_id("stVegaLiteChart").first
     expect(chart.locator("canvas, svg").first).to_be_visible()
@@ -206,10 +163,10 @@ def test_the_charts_render_with_a_sentence_under_them(
     expect(by_activity.get_by_text("have the highest average pain", exact=False)).to_be_visible()
 
 
-def test_delete_all_asks_first_then_empties_the_diary(
+def test_delete_all_asks_first_then_empties_thediary(
     page: Page, app_url: str, wait_idle: Wait
 ) -> None:
-    seed(page, app_url, _diary(3))
+    seed(page, app_url, diary(3))
     open_diary(page, app_url, wait_idle)
     expect(entry_cards(page)).to_have_count(3)
 
@@ -246,7 +203,7 @@ def test_a_script_in_a_note_is_shown_as_text_and_never_runs(
 def test_a_diary_that_loads_late_never_shows_as_empty_first(
     page: Page, app_url: str, wait_idle: Wait
 ) -> None:
-    seed(page, app_url, _diary(3))
+    seed(page, app_url, diary(3))
     # Watch every change to the page from its first moment for the empty-diary text.
     watch = """
         window.__sawEmpty = false;
@@ -278,7 +235,7 @@ def test_an_entry_added_in_one_tab_appears_in_another_open_tab(
 def test_a_file_over_the_size_limit_is_refused_and_changes_nothing(
     page: Page, app_url: str, wait_idle: Wait
 ) -> None:
-    seed(page, app_url, _diary(2))
+    seed(page, app_url, diary(2))
     open_diary(page, app_url, wait_idle)
     uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
     uploader.set_input_files(
@@ -296,7 +253,7 @@ def test_a_file_over_the_size_limit_is_refused_and_changes_nothing(
 def test_a_kiosk_never_shows_a_diary_even_one_left_in_its_browser(
     page: Page, kiosk_url: str
 ) -> None:
-    seed(page, kiosk_url, _diary(3))
+    seed(page, kiosk_url, diary(3))
     page.goto(f"{kiosk_url}/diary")
     # A kiosk's idle watch reruns every second, so "idle" never lasts long: wait for the
     # first moment the page has finished a run, then look.
@@ -318,7 +275,7 @@ def test_an_exported_csv_is_spreadsheet_safe_and_imports_back_identical(
 ) -> None:
     book = tuple(
         make_entry(
-            _vocab(),
+            vocabulary(),
             day=date.today() - timedelta(days=ago),
             pain=ago,
             activity="strength_training",
