@@ -96,7 +96,7 @@ def _share(result: Assessment, record: AnonymousRecord) -> None:
 def offer(result: Assessment) -> None:
     """Draw the sharing choice, or the thank-you once this assessment has been shared."""
     settings = current()
-    st.subheader("Help improve care (optional)")
+    st.header("Help improve care (optional)", anchor=False)
     if _already_shared(result):
         st.success(THANKS, icon=":material/volunteer_activism:")
         return

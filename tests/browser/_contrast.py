@@ -106,10 +106,18 @@ _OUTLINES = r"""
     }
     return { ratio: Math.round(best * 100) / 100, what };
   };
+  // A control with neither border nor fill (an icon or text button) has no boundary to
+  // measure: its icon or words identify it, and text contrast is axe's to check.
+  const drawsBoundary = (el) => {
+    const cs = getComputedStyle(el);
+    const fill = parse(cs.backgroundColor);
+    const border = parseFloat(cs.borderTopWidth) > 0 && cs.borderTopStyle !== "none";
+    return border || (fill && fill[3] > 0);
+  };
   const found = [];
   for (const [kind, selector] of Object.entries(controls)) {
     for (const el of document.querySelectorAll(selector)) {
-      if (!visible(el) || el.disabled) continue;
+      if (!visible(el) || el.disabled || !drawsBoundary(el)) continue;
       const b = boundary(el);
       found.push({ kind, name: name(el.closest("label") || el), ...b, ok: b.ratio >= minimum });
     }

@@ -124,12 +124,7 @@ def answer_by_mouse(where: Where, page: Page, person: Person) -> None:
     press(where, "Next", to_step=3)
     tick(where, HARD_SURFACE)
     press(where, "Next", to_step=4)
-<<<<<<< HEAD
-    if person.emergency:
-        choose(where, SADDLE, "Yes")
-=======
     answer_warning_signs(where, yes=(SADDLE,) if person.emergency else ())
->>>>>>> 5c493d1 (Accessibility test walks every reachable state per mode and colour scheme (axe, outline contrast, focus rings, target sizes); selected pills keep the text colour, since the accent on its own tint is below 4.5:1)
     see_results(where)
 
 
@@ -233,11 +228,7 @@ def answer_by_keyboard(page: Page) -> None:
     kb_tick(page, HARD_SURFACE)
     kb_press(page, "Next")
     at_step(page, 4)
-<<<<<<< HEAD
-    kb_choose(page, SADDLE, "Yes", arrow="ArrowRight")
-=======
     kb_warning_signs(page, yes=(SADDLE,))
->>>>>>> 5c493d1 (Accessibility test walks every reachable state per mode and colour scheme (axe, outline contrast, focus rings, target sizes); selected pills keep the text colour, since the accent on its own tint is below 4.5:1)
     kb_press(page, "See my results")
 
 

@@ -2,7 +2,8 @@
 
 Every control a person can press or type into is measured as it is drawn: a
 radio or tick box by its whole option (its input is hidden and its label is
-what takes the tap), everything else by its own box. A target smaller than the
+what takes the tap), everything else by its own box. Links inside a sentence
+or list item are left out, as 2.5.8's inline exception allows. A target smaller than the
 minimum still passes 2.5.8 by its spacing exception when a circle of the
 minimum's diameter on its centre touches no other target.
 """
@@ -31,8 +32,14 @@ _JS = r"""
     return box.width > 1 && box.height > 1 && cs.visibility !== "hidden" &&
       !el.closest("[aria-hidden=true]") && !el.disabled;
   };
+  // 2.5.8's inline exception: a link inside a sentence or list item is sized by its text.
+  const inline = (el) =>
+    el.tagName === "A" && getComputedStyle(el).display === "inline" &&
+    !!el.closest("p, li");
   // A control inside another one (an input inside its field) counts once, as the outer one.
-  const all = [...document.querySelectorAll(selector)].filter((el) => inMain(el) && shown(el));
+  const all = [...document.querySelectorAll(selector)].filter(
+    (el) => inMain(el) && shown(el) && !inline(el),
+  );
   const inLabel = (el) => all.some((o) => o !== el && o.tagName === "LABEL" && o.contains(el));
   const targets = all.filter((el) => !inLabel(el));
   const boxes = targets.map((el) => el.getBoundingClientRect());

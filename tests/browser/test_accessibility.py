@@ -89,6 +89,10 @@ class Audit:
         self.states.append(state)
         blocking, moderate = axe_findings(page)
         self.blocking[state], self.moderate[state] = blocking, moderate
+        # Outlines at rest: no pointer over a control and nothing focused (the focused look
+        # is the focus ring's, measured by tab_through).
+        page.mouse.move(0, 0)
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
         weak, measured = weak_outlines(page)
         assert measured or state.startswith(("about", "insights", "diary empty")), state
         self.outlines[state] = [str(w) for w in weak]
@@ -111,8 +115,9 @@ class Audit:
                 break
         self.rings[state] = weak
 
-    def problems(self, found: dict[str, list[str]]) -> dict[str, list[str]]:
-        return {state: items for state, items in found.items() if items}
+    def problems(self, found: dict[str, list[str]]) -> str:
+        """One line per problem, under the state it was found in ("" when there is none)."""
+        return "\n".join(f"{state}: {item}" for state, items in found.items() for item in items)
 
 
 # --- the walks ---------------------------------------------------------------------------------
@@ -253,25 +258,25 @@ def audits(browser: Browser, app_url: str, kiosk_url: str) -> Callable[[str, str
 def test_every_state_passes_axe(audits, mode: str, scheme: str) -> None:
     audit = audits(mode, scheme)
     assert len(audit.states) >= (8 if mode == "kiosk" else 16), audit.states
-    for state, findings in audit.problems(audit.moderate).items():
-        print(f"{mode}/{scheme} {state}: moderate: {findings}")
-    assert audit.problems(audit.blocking) == {}
+    if moderate := audit.problems(audit.moderate):
+        print(f"\n{mode}/{scheme}, moderate findings:\n{moderate}")
+    assert not (found := audit.problems(audit.blocking)), found
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("mode", MODES)
 def test_control_outlines_and_focus_rings_have_3_to_1_contrast(audits, mode, scheme) -> None:
     audit = audits(mode, scheme)
-    assert audit.problems(audit.outlines) == {}
+    assert not (found := audit.problems(audit.outlines)), found
     assert audit.rings, "no step was tabbed through"
-    assert audit.problems(audit.rings) == {}
+    assert not (found := audit.problems(audit.rings)), found
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_every_target_is_large_enough(audits, mode: str) -> None:
     """44 x 44 px in a kiosk (WCAG 2.5.5), 24 x 24 px in personal mode (2.5.8)."""
     audit = audits(mode, "light")
-    assert audit.problems(audit.targets) == {}
+    assert not (found := audit.problems(audit.targets)), found
 
 
 # --- the keyboard alone ------------------------------------------------------------------------
