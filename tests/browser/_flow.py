@@ -212,26 +212,6 @@ def kb_press(page: Page, button: str, *, key: str = "Enter") -> None:
     page.keyboard.press(key)
 
 
-def answer_by_keyboard(page: Page) -> None:
-    """Every kind of widget in the questionnaire, with Tab, arrows, Space and Enter only."""
-    kb_choose(page, ACTIVITY, "Running")
-    kb_choose(page, ONSET, "During the activity")  # the first option: Space selects it
-    kb_scale(page, PAIN, "6")
-    kb_pill(page, AREAS, "Lower back")
-    kb_pill(page, FEELS, "Sharp")
-    kb_type(page, AGE, "38")
-    kb_press(page, "Next")
-    at_step(page, 2)
-    kb_choose(page, WARM_UP, "No", arrow="ArrowRight")
-    kb_press(page, "Next", key="Space")
-    at_step(page, 3)
-    kb_tick(page, HARD_SURFACE)
-    kb_press(page, "Next")
-    at_step(page, 4)
-    kb_warning_signs(page, yes=(SADDLE,))
-    kb_press(page, "See my results")
-
-
 # --- axe-core ------------------------------------------------------------------------------
 
 
