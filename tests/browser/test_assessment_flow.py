@@ -10,8 +10,11 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from _flow import choose
-from playwright.sync_api import Locator, Page, expect
+import pytest
+from _flow import Person, answer_by_mouse, at_step, choose, start_kiosk
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from backcare.assessment.questionnaire import pages
 
 ROOT = Path(__file__).resolve().parents[2]
 STEPS = 4
@@ -210,3 +213,121 @@ def test_start_again_returns_to_an_empty_first_step(
         expect(
             page.get_by_role("radiogroup", name=question).get_by_role("radio", checked=True)
         ).to_have_count(0)
+
+
+# --- where a step change lands, and the results on a phone -----------------------------------
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _open_at(browser: Browser, url: str, viewport: dict, *, kiosk: bool) -> Page:
+    page = browser.new_context(viewport=viewport).new_page()
+    if kiosk:
+        start_kiosk(page, url)
+    else:
+        page.goto(url)
+        at_step(page, 1)
+    return page
+
+
+@pytest.mark.parametrize("where", ["desktop", "phone", "kiosk"])
+def test_after_each_next_the_new_step_opens_at_its_top(
+    browser: Browser, app_url: str, kiosk_url: str, kb, where: str
+) -> None:
+    viewport = PHONE if where == "phone" else DESKTOP
+    page = _open_at(
+        browser, kiosk_url if where == "kiosk" else app_url, viewport, kiosk=where == "kiosk"
+    )
+    try:
+        titles = [p.step.title for p in pages(kb)]
+        for number in range(2, len(titles) + 1):
+            # A person who has read the step to its end presses Next at the bottom.
+            page.get_by_test_id("stMain").evaluate("el => el.scrollTo(0, el.scrollHeight)")
+            page.get_by_role("button", name="Next", exact=True).click()
+            at_step(page, number)
+            heading = page.get_by_role("heading", name=titles[number - 1], exact=True)
+            expect(heading).to_be_in_viewport()
+            expect(step_caption(page, number)).to_be_in_viewport()
+            expect(heading).to_be_focused()
+    finally:
+        page.context.close()
+
+
+def test_the_pain_scale_stays_on_one_row_on_a_phone(browser: Browser, app_url: str) -> None:
+    page = _open_at(browser, app_url, PHONE, kiosk=False)
+    try:
+        scale = page.get_by_role("radiogroup", name="How bad is the pain right now?")
+        expect(scale.get_by_role("radio")).to_have_count(11)
+        rows = "els => new Set(els.map((el) => Math.round(el.getBoundingClientRect().top))).size"
+        # Styles may arrive a moment after the buttons: wait for one row, at most the timeout.
+        scale.get_by_role("radio").first.wait_for()
+        page.wait_for_function(
+            f"() => ({rows})([...document.querySelectorAll("
+            "'[aria-label=\"How bad is the pain right now?\"] [role=radio]')]) === 1"
+        )
+        widths = scale.get_by_role("radio").evaluate_all(
+            "els => els.map((el) => el.getBoundingClientRect().width)"
+        )
+        assert min(widths) >= 24, widths  # each still a comfortable target
+    finally:
+        page.context.close()
+
+
+def _phone_results(browser: Browser, app_url: str, *, emergency: bool) -> Page:
+    page = _open_at(browser, app_url, PHONE, kiosk=False)
+    answer_by_mouse(page, page, Person(emergency=emergency))
+    return page
+
+
+def test_on_a_phone_a_benign_runner_sees_the_decision_and_three_explanations_early(
+    browser: Browser, app_url: str, artifacts_dir: Path
+) -> None:
+    page = _phone_results(browser, app_url, emergency=False)
+    try:
+        main = page.get_by_test_id("stMain")
+        top = "el => el.getBoundingClientRect().top + el.closest('[data-testid=stMain]').scrollTop"
+        banner = page.get_by_role("status").filter(has_text="Look after it yourself for now")
+        expect(banner).to_be_in_viewport()
+        folds = page.get_by_test_id("stExpander")
+        expect(folds.first).to_contain_text("Other possible explanations")
+        first_fold = folds.first.evaluate(top)
+        cards = page.get_by_role("heading", level=3).filter(has_text=re.compile(r"^[123]\. "))
+        expect(cards).to_have_count(3)
+        assert all(y < first_fold for y in cards.evaluate_all(f"els => els.map({top})"))
+        # Everything before the first fold fits in three phone screens.
+        assert first_fold <= 3 * PHONE["height"], f"the first fold starts at {first_fold:.0f} px"
+        assert "%" not in main.inner_text()
+        screenshot_as_seen(page, artifacts_dir, "results-phone-self-care.png")
+    finally:
+        page.context.close()
+
+
+def test_on_a_phone_an_emergency_offers_nothing_but_the_call_before_more(
+    browser: Browser, app_url: str, artifacts_dir: Path
+) -> None:
+    page = _phone_results(browser, app_url, emergency=True)
+    try:
+        alert = page.get_by_role("alert").filter(has_text="Get emergency help now")
+        expect(alert).to_be_in_viewport()
+        call = page.get_by_role("link", name=re.compile(r"^Call 999"))
+        expect(call).to_be_visible()
+        expect(call).to_have_attribute("href", "tel:999")
+        # The call is the largest thing on the page: nothing has larger text.
+        sizes = page.get_by_test_id("stMain").evaluate(
+            """main => [...main.querySelectorAll('h1, h2, h3, p, a, span')]
+                 .filter((el) => el.getClientRects().length)
+                 .map((el) => parseFloat(getComputedStyle(el).fontSize))"""
+        )
+        call_size = call.locator("p").first.evaluate(
+            "el => parseFloat(getComputedStyle(el).fontSize)"
+        )
+        assert call_size >= max(sizes), (call_size, max(sizes))
+        for absent in ("Share", "Add today to my pain diary"):
+            expect(page.get_by_role("button", name=absent)).to_have_count(0)
+        expect(page.get_by_role("checkbox")).to_have_count(0)
+        screenshot_as_seen(page, artifacts_dir, "results-phone-emergency.png")
+        page.locator("summary").filter(has_text="More").click()
+        expect(page.get_by_role("button", name="Add today to my pain diary")).to_be_visible()
+    finally:
+        page.context.close()
