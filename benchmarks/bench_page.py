@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest, app_test, local_script_runner
 
 from backcare import assess
 from benchmarks.harness import Figure
-from tests.ui.app_under_test import APP, page
+from tests.ui.app_under_test import APP, no_warning_signs, page
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWERS = {
@@ -33,6 +33,7 @@ ANSWERS = {
     "worn_shoes": True,
     "hard_surface": True,
     "warmed_up": False,
+    **no_warning_signs(),  # a complete answer set: a safe self-care result, fully drawn
 }
 
 

@@ -8,12 +8,9 @@ from backcare.settings import current
 from backcare.ui import arrival, consent, diary_state, handover, kiosk, page_files, session
 from backcare.ui import results_view as view
 
-DISCLAIMER = (
-    "BackCare is not a diagnosis. It lists possible explanations from what you told it. "
-    "If you are worried, or the pain does not settle, speak to a doctor or physiotherapist."
-)
 #: At the urgent levels everything after the call to action waits behind this fold.
-MORE = "More: why no explanations are listed, sharing and your diary"
+MORE = "More: why we list no causes, sharing and your diary"
+MORE_IN_KIOSK = "More: why we list no causes, and sharing"
 URGENT_NOTE = (
     "Possible explanations are not listed at this level. A warning sign needs a doctor to "
     "find its cause, and a list of everyday causes could make it look harmless."
@@ -30,9 +27,22 @@ if result is None:
     st.stop()
 
 triage = result.triage
+if triage.level == "self_care" and not triage.safe_self_care:
+    # Never a self-care result while a warning sign is unanswered (the questionnaire does
+    # not let it happen; this holds whatever put the result in the session).
+    st.title("Your results", anchor=False)
+    st.warning(
+        "BackCare cannot say yet whether it is safe to look after this yourself: "
+        f"{len(triage.unanswered_warning_signs)} warning signs are not answered.",
+        icon=":material/priority_high:",
+    )
+    st.page_link(page_files.ASSESSMENT, label="Answer them now", icon=":material/edit_note:")
+    st.stop()
 st.set_page_config(page_title=f"Your results: {triage.title} · BackCare")
 view.heading(triage.is_urgent)
 view.banner(triage)
+view.call(triage, settings)
+st.caption(triage.disclaimer)  # the level's own, which never contradicts its action
 # The banner announces itself (role alert or status): the arrival only moves the focus.
 arrival.arrive(f"results:{id(result)}", view.HEADING_KEY + ("-urgent" if triage.is_urgent else ""))
 
@@ -45,15 +55,13 @@ def _share_and_diary() -> None:
 
 
 if triage.is_urgent:
-    st.caption(DISCLAIMER)
 
     def _more() -> None:
         st.write(URGENT_NOTE)
         _share_and_diary()
 
-    view.lazy_fold(MORE, "results-more", _more)
+    view.lazy_fold(MORE_IN_KIOSK if settings.kiosk else MORE, "results-more", _more)
 else:
-    st.caption(DISCLAIMER)
     view.explanations(result.causes)
     view.advice(
         "What may ease it now",

@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from backcare.assessment.presentation import fit_label
+from backcare.assessment.presentation import call_line, fit_words
 from backcare.assessment.result import AdviceItem, RankedCause, Triage
+from backcare.settings import Settings
 
 #: Explanations, comfort actions and prevention tips shown before their fold.
 SHOWN = 3
@@ -59,11 +60,17 @@ def tel_uri(number: str) -> str:
     return "tel:" + plus + "".join(c for c in number if c.isdigit())
 
 
-def call(number: str) -> None:
-    """The tap-to-call link, the largest thing on an urgent page (styles/accessible.css)."""
+def call(triage: Triage, settings: Settings) -> None:
+    """The tap-to-call link for the number the level names, the largest thing on the page
+    (styles/accessible.css). The number is the server's (BACKCARE_EMERGENCY_NUMBER, …)."""
+    number = {"emergency": settings.emergency_number, "urgent": settings.urgent_number}.get(
+        triage.phone
+    )
+    if not number:
+        return
     with st.container(key="results-call"):
         st.link_button(
-            f"Call {number}",
+            call_line(triage, number),
             tel_uri(number),
             type="primary",
             icon=":material/call:",
@@ -84,7 +91,7 @@ def _because(cause: RankedCause) -> str:
 
 def _cause_text(rank: int, cause: RankedCause, level: str = "###") -> str:
     return (
-        f"{level} {rank}. {cause.title}\n\n**{fit_label(cause.score)}.** {cause.explanation}"
+        f"{level} {rank}. {cause.title}\n\n**{fit_words(cause)}.** {cause.explanation}"
         f"\n\n{_because(cause)}\n\n*Source: {'; '.join(cause.sources)}*"
     )
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
+from backcare.assessment.engine import knowledge_base
+from backcare.assessment.questionnaire import warning_items
+
 STEPS = 4
 AGE = "How old are you?"
 ACTIVITY = "What were you doing when the pain began?"
@@ -21,7 +24,8 @@ AREAS = "Where does it hurt?"
 FEELS = "What does the pain feel like?"
 WARM_UP = "Did you warm up before you started?"
 HARD_SURFACE = "I mostly run on hard surfaces or downhill"
-SADDLE = "My genitals, bottom or inner thighs feel numb or tingle"
+#: The warning sign that makes any result an emergency (an item id; its words are in data/).
+SADDLE = "saddle_numbness"
 STILL_HERE = "I'm still here"
 #: axe impact levels the issue forbids.
 BLOCKING = ("serious", "critical")
@@ -59,7 +63,7 @@ def start_kiosk(page: Page, url: str) -> None:
 
 
 def choose(where: Where, question: str, option: str) -> None:
-    group = where.get_by_role("radiogroup", name=question)
+    group = where.get_by_role("radiogroup", name=question, exact=True)
     group.get_by_text(option, exact=True).click()
     expect(group.get_by_role("radio", name=option, exact=True)).to_be_checked()
 
@@ -90,10 +94,16 @@ def pick(where: Where, question: str, option: str, *, kind: str = "toolbar") -> 
         expect(button).to_have_attribute("aria-checked", "true")
 
 
+def warning_signs() -> dict[str, str]:
+    """Each warning-sign item and the question a person reads for it, in page order."""
+    kb = knowledge_base()
+    return {item: kb.questions[item].text for item in warning_items(kb)}
+
+
 def answer_warning_signs(where: Where, *, yes: tuple[str, ...] = ()) -> None:
-    """The warning-sign step: the signs in ``yes`` apply, no other does."""
-    for sign in yes:
-        tick(where, sign)
+    """The warning-sign step: "Yes" for the items in ``yes``, "No" for every other one."""
+    for item, question in warning_signs().items():
+        choose(where, question, "Yes" if item in yes else "No")
 
 
 def press(where: Where, button: str, *, to_step: int) -> None:
@@ -201,9 +211,17 @@ def kb_tick(page: Page, statement: str) -> None:
 
 
 def kb_warning_signs(page: Page, *, yes: tuple[str, ...] = ()) -> None:
-    """The warning-sign step by keyboard: the signs in ``yes`` apply, no other does."""
-    for sign in yes:
-        kb_tick(page, sign)
+    """The warning-sign step by keyboard: Tab into each sign's group, then an arrow chooses.
+
+    With nothing chosen yet, Tab lands on "Yes"; Space takes it, or the right arrow moves to
+    "No" and takes that.
+    """
+    for item, question in warning_signs().items():
+        group = page.get_by_role("radiogroup", name=question)
+        tab_to(page, group)
+        page.keyboard.press("Space" if item in yes else "ArrowRight")
+        answer = "Yes" if item in yes else "No"
+        expect(group.get_by_role("radio", name=answer, exact=True)).to_be_checked()
 
 
 def kb_press(page: Page, button: str, *, key: str = "Enter") -> None:

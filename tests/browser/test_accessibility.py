@@ -60,12 +60,12 @@ from backcare.assessment.questionnaire import pages
 
 MODES = ("personal", "kiosk")
 SCHEMES = ("light", "dark")
-#: A warning sign answered "Yes" for each result level (None: every sign "No").
+#: The warning sign answered "Yes" for each result level (None: every sign "No").
 LEVEL_SIGNS = {
     "self care": None,
-    "see a doctor": "Numbness or pins and needles in one leg or foot",
-    "urgent": "A high temperature, or chills",
-    "emergency": "Numbness or tingling around my genitals, buttocks or inner thighs",
+    "see a doctor": "leg_numbness",
+    "urgent": "fever",
+    "emergency": "saddle_numbness",
 }
 #: A new page on a busy two-core machine may take this long to draw.
 LOAD_MS = 30_000

@@ -21,7 +21,7 @@ from backcare.diary.entries import Entry, Vocabulary, make_entry
 from backcare.ui import diary_state as shared
 from backcare.ui.browser_storage import answered, state_key
 from tests.diary.diary_malformed import MALFORMED, Bad
-from tests.ui.app_under_test import APP, page
+from tests.ui.app_under_test import APP, no_warning_signs, page
 
 ROOT = Path(__file__).resolve().parents[2]
 DIARY = page("diary")
@@ -365,7 +365,9 @@ def test_a_change_from_another_tab_replaces_this_sessions_copy():
 
 def test_the_results_page_starts_an_entry_with_todays_pain_and_activity():
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["assessment"] = assess({"activity": "strength_training", "pain_now": 6})
+    at.session_state["assessment"] = assess(
+        {"activity": "strength_training", "pain_now": 6, **no_warning_signs()}
+    )
     at.run()
     at.switch_page(page("results")).run()
     press(at, "Add today to my pain diary")
@@ -399,7 +401,9 @@ def test_in_kiosk_mode_the_diary_page_shows_nothing_and_reads_no_storage(kiosk):
 
 def test_in_kiosk_mode_the_results_page_offers_no_diary(kiosk):
     at = AppTest.from_file(page("results"), default_timeout=30)
-    at.session_state["assessment"] = assess({"activity": "running", "pain_now": 3})
+    at.session_state["assessment"] = assess(
+        {"activity": "running", "pain_now": 3, **no_warning_signs()}
+    )
     at.run()
     assert not at.exception
     assert "Add today to my pain diary" not in [b.label for b in at.button]
@@ -407,6 +411,8 @@ def test_in_kiosk_mode_the_results_page_offers_no_diary(kiosk):
 
 def test_in_personal_mode_the_results_page_offers_the_diary():
     at = AppTest.from_file(page("results"), default_timeout=30)
-    at.session_state["assessment"] = assess({"activity": "running", "pain_now": 3})
+    at.session_state["assessment"] = assess(
+        {"activity": "running", "pain_now": 3, **no_warning_signs()}
+    )
     at.run()
     assert "Add today to my pain diary" in [b.label for b in at.button]
