@@ -42,6 +42,7 @@ st.set_page_config(page_title=f"Your results: {triage.title} · BackCare")
 view.heading(triage.is_urgent)
 view.banner(triage)
 view.call(triage, settings)
+view.reasons(triage)
 st.caption(triage.disclaimer)  # the level's own, which never contradicts its action
 # The banner announces itself (role alert or status): the arrival only moves the focus.
 arrival.arrive(f"results:{id(result)}", view.HEADING_KEY + ("-urgent" if triage.is_urgent else ""))

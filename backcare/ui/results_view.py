@@ -47,11 +47,16 @@ def heading(urgent: bool) -> None:
 
 
 def banner(triage: Triage) -> None:
-    """The triage level: what to do and how fast, and why, in one announced box."""
+    """The triage level, what to do and how fast, in one announced box (the why follows the
+    action, so on a phone the call to action is not pushed down by the reasons)."""
     lines = [f"## {triage.title}", "", triage.what_to_do, "", f"**How fast:** {triage.how_fast}"]
-    if triage.reasons:
-        lines += ["", "Why:"] + [f"- {r.message}" for r in triage.reasons]
     BANNERS[triage.level]("\n".join(lines), icon=ICONS[triage.level])
+
+
+def reasons(triage: Triage) -> None:
+    """The warning signs behind the level, in words."""
+    if triage.reasons:
+        st.markdown("\n".join(["**Why:**"] + [f"- {r.message}" for r in triage.reasons]))
 
 
 def tel_uri(number: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _flow import Person, answer_by_mouse, at_step, choose, start_kiosk
+from _flow import SADDLE, answer_warning_signs, app_idle, at_step, choose, start_kiosk
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from backcare.assessment.questionnaire import pages
@@ -109,6 +109,7 @@ def test_runner_without_warning_signs_gets_self_care_first(
     press(page, "Next", wait_idle, to_step=4)
 
     expect(page.get_by_role("button", name="See my results")).to_be_visible()
+    answer_warning_signs(page)
     see_results(page, wait_idle)
 
     banner = page.get_by_test_id("stAlertContainer").filter(
@@ -156,7 +157,7 @@ def test_emergency_sign_puts_emergency_alert_at_the_top(
     press(page, "Next", wait_idle, to_step=2)
     press(page, "Next", wait_idle, to_step=3)
     press(page, "Next", wait_idle, to_step=4)
-    choose(page, "My genitals, bottom or inner thighs feel numb or tingle", "Yes")
+    answer_warning_signs(page, yes=(SADDLE,))
     see_results(page, wait_idle)
 
     alert = page.get_by_role("alert").filter(has_text="Get emergency help now").first
@@ -202,6 +203,7 @@ def test_start_again_returns_to_an_empty_first_step(
     press(page, "Next", wait_idle, to_step=2)
     press(page, "Next", wait_idle, to_step=3)
     press(page, "Next", wait_idle, to_step=4)
+    answer_warning_signs(page)
     see_results(page, wait_idle)
 
     page.get_by_role("button", name="Start again").click()
@@ -275,8 +277,22 @@ def test_the_pain_scale_stays_on_one_row_on_a_phone(browser: Browser, app_url: s
 
 
 def _phone_results(browser: Browser, app_url: str, *, emergency: bool) -> Page:
+    """On a phone: a runner who pushed on with tired, tight muscles (more than three causes
+    fit), with every warning sign "No", or the emergency one "Yes"."""
     page = _open_at(browser, app_url, PHONE, kiosk=False)
-    answer_by_mouse(page, page, Person(emergency=emergency))
+    choose(page, ACTIVITY, "Running")
+    choose(page, ONSET, "Right after it")
+    type_number(page, AGE, "38")
+    pick_pill(page, AREAS, "Lower back")
+    press(page, "Next", app_idle, to_step=2)
+    tick(page, "I went harder, further or longer than felt comfortable")
+    tick(page, "My back muscles were already tired before I started")
+    press(page, "Next", app_idle, to_step=3)
+    tick(page, "I run in worn-out shoes or shoes with little cushioning or arch support")
+    tick(page, "My back, hips or the backs of my thighs usually feel tight")
+    press(page, "Next", app_idle, to_step=4)
+    answer_warning_signs(page, yes=(SADDLE,) if emergency else ())
+    see_results(page, app_idle)
     return page
 
 

@@ -230,6 +230,9 @@ def test_an_emergency_sign_puts_the_emergency_banner_first_and_folds_the_rest(ap
     (call,) = app.get("link_button")
     assert (call.proto.label, call.proto.url) == ("Call 999", "tel:999")
     assert app.caption[0].value == kb.levels["emergency"].disclaimer
+    # Why, after the action: the sign that fired, in words.
+    why = next(w.message for w in kb.warning_signs if w.id == "chest_pain")
+    assert any(m.value.startswith("**Why:**") and why in m.value for m in app.markdown)
     # No explanations, no share offer and no diary prompt before "More" is opened.
     assert not app.header and not app.checkbox
     assert not any(b.label == "Add today to my pain diary" for b in app.button)
