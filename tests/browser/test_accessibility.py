@@ -177,7 +177,7 @@ def _walk_personal(page: Page, url: str, audit: Audit) -> None:
             first = False
         else:
             # The menu's Assessment keeps the answers: back at the last step, change the signs.
-            page.get_by_test_id("stSidebarNav").get_by_role("link", name="Assessment").click()
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name="Check your back").click()
             at_step(page, 4)
             answer_warning_signs(page, yes=() if sign is None else (sign,))
             see_results(page)
