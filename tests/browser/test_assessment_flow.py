@@ -11,7 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _flow import SADDLE, answer_warning_signs, app_idle, at_step, choose, start_kiosk
+from _flow import (
+    SADDLE,
+    answer_warning_signs,
+    app_idle,
+    at_step,
+    choose,
+    start_kiosk,
+    warning_signs,
+)
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from backcare.assessment.questionnaire import pages
@@ -347,3 +355,46 @@ def test_on_a_phone_an_emergency_offers_nothing_but_the_call_before_more(
         expect(page.get_by_role("button", name="Add today to my pain diary")).to_be_visible()
     finally:
         page.context.close()
+
+
+# --- help under each question, and warning signs left out ------------------------------------
+
+
+def test_help_is_a_caption_under_the_question_that_its_control_is_described_by(
+    app: Page, kb
+) -> None:
+    page = app
+    for item, role in (
+        ("age", "spinbutton"),
+        ("pain_now", "radiogroup"),
+        ("activity", "radiogroup"),
+    ):
+        question = kb.questions[item]
+        control = page.get_by_role(role, name=question.text, exact=True)  # type: ignore[arg-type]
+        expect(control).to_have_accessible_description(question.help)
+        expect(page.get_by_test_id("stCaptionContainer").get_by_text(question.help)).to_be_visible()
+    # No "?" tooltip buttons: the help is on the page, not behind an extra tab stop.
+    expect(page.get_by_test_id("stTooltipIcon")).to_have_count(0)
+
+
+def test_see_my_results_with_signs_left_out_names_them_and_focuses_the_first(
+    app: Page, wait_idle: Callable[[Page], None], kb
+) -> None:
+    page = app
+    for step in (2, 3, 4):
+        press(page, "Next", wait_idle, to_step=step)
+    signs = warning_signs()
+    first, *rest = signs
+    choose(page, signs[rest[0]], "No")  # one answered, the others left out
+    page.get_by_role("button", name="See my results").click()
+    message = page.get_by_role("alert").filter(has_text="Please answer every warning sign first")
+    expect(message).to_be_visible()
+    wait_idle(page)
+    expect(message).to_contain_text(f"{len(signs) - 1} warning signs are not answered yet")
+    expect(message).to_contain_text(signs[first])
+    expect(message).not_to_contain_text(signs[rest[0]])
+    # No result, and the keyboard focus is on the first sign left out, in view.
+    expect(page.get_by_role("heading", name="Your results")).to_have_count(0)
+    group = page.get_by_role("radiogroup", name=signs[first], exact=True)
+    expect(group.get_by_role("radio").first).to_be_focused()
+    expect(group).to_be_in_viewport()

@@ -348,3 +348,35 @@ def test_a_browser_that_blocks_storage_still_opens_the_diary_and_says_so(
     open_diary(page, app_url, wait_idle)
     expect(page.get_by_text("does not let BackCare keep data on this device")).to_be_visible()
     expect(page.get_by_text(EMPTY)).to_be_visible()
+
+
+def test_at_200_percent_text_the_entry_buttons_keep_their_words(
+    page: Page, app_url: str, wait_idle: Wait
+) -> None:
+    seed(page, app_url, diary(2))
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})  # 200 %
+    open_diary(page, app_url, wait_idle)
+    for label in ("Edit", "Delete"):
+        button = entry_cards(page).first.get_by_role("button", name=label)
+        expect(button).to_be_visible()
+        words = button.get_by_text(label, exact=True)
+        # The whole word is drawn: nothing of it is cut off by the button.
+        assert words.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), label
+
+
+def test_on_a_320_px_screen_the_legend_fits_inside_the_chart(
+    page: Page, app_url: str, wait_idle: Wait
+) -> None:
+    page.set_viewport_size({"width": 320, "height": 800})
+    seed(page, app_url, diary(6))
+    open_diary(page, app_url, wait_idle)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator("g.role-legend")).to_be_visible()
+    frame = chart.bounding_box()
+    legend = chart.locator("g.role-legend").bounding_box()
+    assert frame is not None and legend is not None
+    assert legend["x"] >= frame["x"] - 1
+    assert legend["x"] + legend["width"] <= frame["x"] + frame["width"] + 1, (legend, frame)
+    assert frame["x"] + frame["width"] <= 320
