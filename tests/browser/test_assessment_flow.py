@@ -98,14 +98,19 @@ def screenshot_whole_page(page: Page, artifacts: Path, name: str) -> None:
 # --- the tests ------------------------------------------------------------------------------
 
 
-def test_runner_without_warning_signs_gets_self_care_first(
-    app: Page, wait_idle: Callable[[Page], None], artifacts_dir: Path
-) -> None:
-    page = app
+def _a_runner_on_step_one(page: Page) -> None:
+    """A 38-year-old runner whose lower back hurt right after the run."""
     choose(page, ACTIVITY, "Running")
     choose(page, ONSET, "Right after it")
     type_number(page, AGE, "38")
     pick_pill(page, AREAS, "Lower back")
+
+
+def test_runner_without_warning_signs_gets_self_care_first(
+    app: Page, wait_idle: Callable[[Page], None], artifacts_dir: Path
+) -> None:
+    page = app
+    _a_runner_on_step_one(page)
     pick_pill(page, FEELS, "Dull ache")
     press(page, "Next", wait_idle, to_step=2)
 
@@ -288,10 +293,7 @@ def _phone_results(browser: Browser, app_url: str, *, emergency: bool) -> Page:
     """On a phone: a runner who pushed on with tired, tight muscles (more than three causes
     fit), with every warning sign "No", or the emergency one "Yes"."""
     page = _open_at(browser, app_url, PHONE, kiosk=False)
-    choose(page, ACTIVITY, "Running")
-    choose(page, ONSET, "Right after it")
-    type_number(page, AGE, "38")
-    pick_pill(page, AREAS, "Lower back")
+    _a_runner_on_step_one(page)
     press(page, "Next", app_idle, to_step=2)
     tick(page, "I went harder, further or longer than felt comfortable")
     tick(page, "My back muscles were already tired before I started")
