@@ -165,7 +165,9 @@ month = st.selectbox(
     "Month", publication.months, index=len(publication.months) - 1, format_func=insights.month_name
 )
 total, shown = publication.total(month)
-st.metric(f"Assessments in {insights.month_name(month)}", shown if total is None else f"{total:,}")
+st.metric(
+    f"Assessments in {insights.month_name(month)}", shown if total is None else f"{total:,}"
+)
 if month in publication.withheld:
     st.warning(publication.withheld[month])
 else:
