@@ -46,6 +46,12 @@ class Settings:
     #: Minimum cell size: smaller counts are never shown to analysts.
     k: int = 11
     analyst_password: str | None = None
+    #: The number an emergency result asks the person to call (999 in the UK).
+    emergency_number: str = "999"
+    #: The number an urgent result offers when no appointment is possible today (NHS 111).
+    urgent_number: str = "111"
+    #: Whether the analysts' Insights page can be reached at its URL. Never in a kiosk.
+    insights_enabled: bool = False
     #: Whether a kiosk may print the clinician summary (used by the printable summary).
     print_in_kiosk: bool = False
 
@@ -78,6 +84,31 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name}={raw!r}: use true or false")
 
 
+def _phone(env: Mapping[str, str], name: str, default: str) -> str:
+    """A number to show and to dial: digits, with spaces, '-' or a leading '+' for reading."""
+    raw = env.get(name, "").strip()
+    if raw == "":
+        return default
+    digits = raw.removeprefix("+").replace(" ", "").replace("-", "")
+    if not (digits.isascii() and digits.isdigit() and 2 <= len(digits) <= 15):
+        raise SettingsError(
+            f"{name}={raw!r}: use a phone number of 2 to 15 digits (spaces, '-' and a "
+            "leading '+' are allowed)"
+        )
+    return raw
+
+
+def _insights(env: Mapping[str, str], mode: str) -> bool:
+    """Off unless the server asks for it; a kiosk refuses, since patients use it."""
+    wanted = _flag(env, "BACKCARE_INSIGHTS", False)
+    if wanted and mode == "kiosk":
+        raise SettingsError(
+            "BACKCARE_INSIGHTS=true: Insights cannot be switched on in kiosk mode, where "
+            "patients use the device; serve it from a separate personal-mode server"
+        )
+    return wanted
+
+
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Read BACKCARE_* variables; unset ones keep their defaults."""
     env = os.environ if env is None else env
@@ -105,6 +136,9 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         store=store,
         k=_int(env, "BACKCARE_K", 11, minimum=MIN_K),
         analyst_password=env.get("BACKCARE_ANALYST_PASSWORD") or None,
+        emergency_number=_phone(env, "BACKCARE_EMERGENCY_NUMBER", "999"),
+        urgent_number=_phone(env, "BACKCARE_URGENT_NUMBER", "111"),
+        insights_enabled=_insights(env, mode),
         print_in_kiosk=_flag(env, "BACKCARE_KIOSK_PRINT", False),
     )
 

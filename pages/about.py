@@ -10,7 +10,7 @@ from backcare.ui import kiosk
 
 kiosk_mode = current().kiosk
 
-st.title("About BackCare")
+st.title("About BackCare", anchor=False)
 st.markdown(
     """
 BackCare helps people whose back or spine hurts after stretching, running or
@@ -31,7 +31,7 @@ again or close the page.
 
 kb = knowledge_base()
 for kind, heading in (("article", "Articles"), ("guideline", "Health services and expert bodies")):
-    st.subheader(heading)
+    st.header(heading, anchor=False)
     for source in kb.sources.values():
         if source.kind == kind:
             # A kiosk must not lead away from the app: titles only, no links.

@@ -9,6 +9,7 @@ and are shown with st.text, never as Markdown or HTML.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -25,6 +26,7 @@ from backcare.diary.entries import (
     between,
     check_entry,
     entry_fields,
+    vocabulary,
 )
 from backcare.settings import current
 from backcare.ui import diary_state as shared
@@ -41,6 +43,8 @@ PREFILLED, UPLOAD_ROUND, PARSED = "diary_prefilled", "diary_upload_round", "diar
 ADD_ROUND = "diary_add_round"
 ALL = ("all",)
 PAGE_SIZE = 10
+#: Entries of an import file shown before it is imported.
+PREVIEW_ROWS = 10
 WHERE_IT_LIVES = (
     "Your diary is kept only in this browser, on this device (in its local storage). "
     "BackCare's server does not store it: it holds your entries only while this page is open. "
@@ -53,7 +57,7 @@ if current().kiosk:
     st.info("The pain diary is not available on this shared device.")
     st.stop()
 
-vocab = shared.vocabulary()
+vocab = vocabulary()
 store = BrowserText(shared.STORAGE_NAME)
 today = shared.today()
 
@@ -67,7 +71,22 @@ def _day_words(entry: Entry) -> str:
 
 
 def _flash(kind: str, text: str) -> None:
+    """A confirmation that stays on the page until the person's next action."""
     st.session_state[FLASH] = (kind, text)
+
+
+def _action(callback: Callable[..., None]) -> Callable[..., None]:
+    """A widget callback that is the person's next action: the last confirmation goes.
+
+    Reruns the page makes by itself (the browser confirming a save) keep it.
+    """
+
+    @functools.wraps(callback)
+    def run(*args: object) -> None:
+        st.session_state.pop(FLASH, None)
+        callback(*args)
+
+    return run
 
 
 def _commit(entries: tuple[Entry, ...], message: str) -> None:
@@ -152,6 +171,7 @@ def _apply(
         return None
 
 
+@_action
 def _add() -> None:
     applied = _apply(_add_prefix(), changes.add)
     if applied is None:
@@ -163,6 +183,7 @@ def _add() -> None:
     st.session_state.pop(FORM_ERROR, None)
 
 
+@_action
 def _save_edit(entry_id: str) -> None:
     applied = _apply(_edit_prefix(entry_id), changes.update, entry_id)
     if applied is None:
@@ -173,27 +194,32 @@ def _save_edit(entry_id: str) -> None:
     _commit(entries, f"Saved your changes to {_day_words(entry)}.")
 
 
+@_action
 def _start_edit(entry: Entry) -> None:
     st.session_state[EDITING] = entry.id
     st.session_state.pop(CONFIRM, None)
     _fill_form(_edit_prefix(entry.id), dict(entry_fields(entry)))
 
 
+@_action
 def _stop_edit() -> None:
     st.session_state.pop(EDITING, None)
     st.session_state.pop(FORM_ERROR, None)
 
 
+@_action
 def _confirm(what: tuple[str, ...] | None) -> None:
     """Ask before deleting: ("entry", id) for one entry, ALL for everything, None to stop asking."""
     st.session_state[CONFIRM] = what
 
 
+@_action
 def _delete(entry: Entry) -> None:
     st.session_state.pop(CONFIRM, None)
     _commit(changes.delete(_entries(), entry.id), f"Deleted the entry for {_day_words(entry)}.")
 
 
+@_action
 def _delete_all() -> None:
     st.session_state.pop(CONFIRM, None)
     st.session_state.pop(EDITING, None)
@@ -273,15 +299,16 @@ def _show_entry(entry: Entry) -> None:
             )
             no.button("Keep it", key=f"diary_no_{entry.id}", on_click=_confirm, args=(None,))
             return
-        edit, remove, _ = st.columns([1, 1, 3])
-        edit.button(
+        # A row that wraps, so at 200 % text the labels move down instead of clipping to icons.
+        row = st.container(horizontal=True)
+        row.button(
             "Edit",
             key=f"diary_edit_button_{entry.id}",
             on_click=_start_edit,
             args=(entry,),
             icon=":material/edit:",
         )
-        remove.button(
+        row.button(
             "Delete",
             key=f"diary_delete_button_{entry.id}",
             on_click=_confirm,
@@ -358,7 +385,7 @@ def _export(entries: tuple[Entry, ...]) -> None:
     st.subheader("Export")
     st.write("Download your diary to keep a copy or to move it to another browser.")
     csv_data, json_data = _memo(
-        "files", entries, lambda: (files.csv_bytes(entries), files.json_bytes(entries))
+        "files", entries, lambda: (files.csv_bytes(entries, vocab), files.json_bytes(entries))
     )
     csv_column, json_column = st.columns(2)
     name = f"backcare-pain-diary-{today.isoformat()}"
@@ -382,6 +409,7 @@ def _export(entries: tuple[Entry, ...]) -> None:
     )
 
 
+@_action
 def _import_file(incoming: tuple[Entry, ...], mode: str) -> None:
     current_entries = _entries()
     try:
@@ -425,8 +453,9 @@ def _import(entries: Sequence[Entry]) -> None:
         type=["csv", "json"],
         max_upload_size=files.MAX_FILE_BYTES // (1024 * 1024),
         key=f"diary_upload_{st.session_state.get(UPLOAD_ROUND, 0)}",
-        help="Every row is checked first: if any is wrong, nothing changes.",
+        on_change=_action(lambda: None),
     )
+    st.caption("Every row is checked first: if any is wrong, nothing changes.")
     if upload is None:
         return
     incoming, problems = _parsed(upload)
@@ -443,7 +472,11 @@ def _import(entries: Sequence[Entry]) -> None:
         f"from {first.day} {first:%B %Y} to {last.day} {last:%B %Y}. Nothing changes until "
         "you press Import."
     )
-    st.dataframe(pd.DataFrame(as_dicts(incoming, vocab)), hide_index=True, height=220)
+    # A plain table: only real rows, and each note whole (it wraps), never cut off.
+    shown = incoming[:PREVIEW_ROWS]
+    st.table(pd.DataFrame(as_dicts(shown, vocab)), hide_index=True)
+    if len(incoming) > len(shown):
+        st.caption(f"The first {len(shown)} of {len(incoming)} entries are shown.")
     mode = "replace"
     if entries:
         try:
@@ -543,7 +576,7 @@ if problems := st.session_state.get(STORED_PROBLEMS):
     _unreadable(*problems)
     st.stop()
 
-if flash := st.session_state.pop(FLASH, None):
+if flash := st.session_state.get(FLASH):
     kind, text = flash
     {"success": st.success, "info": st.info}.get(kind, st.error)(text)
 

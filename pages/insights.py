@@ -18,6 +18,7 @@ from backcare.analytics.store.base import StoreError
 from backcare.analytics.store.registry import shared
 from backcare.assessment.engine import knowledge_base
 from backcare.settings import current
+from backcare.ui.analysts import not_available
 
 _ANALYST = "_insights_analyst"
 _QUERY = "insights_query"
@@ -109,11 +110,12 @@ def _console(publication: insights.Publication, kiosk: bool) -> None:
 
 
 settings = current()
-st.title("Insights")
-if settings.kiosk:
-    # app.py does not even route here in kiosk mode; this refuses a direct run too.
-    st.error("Insights are not available on a kiosk.")
+if not settings.insights_enabled:
+    # Navigation routes /insights here only when enabled (never in a kiosk); this refuses a
+    # direct run of the file too.
+    not_available(routed=False)
     st.stop()
+st.title("Insights")
 
 expected = _expected_password()
 if expected is None:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from backcare.assessment.engine import knowledge_base
+from backcare.assessment.questionnaire import pages, warning_items
 from backcare.ui import kiosk, page_files, session
 
+kb = knowledge_base()
 st.title("BackCare")
 st.header("Back hurting after stretching, running or lifting?")
+# Say how long it really is: only the questions that fit you are asked, but every
+# warning sign is, each one a Yes or No.
 st.write(
-    "Answer a few short questions. BackCare first tells you whether you need help "
-    "and how soon, then what may be behind the pain and what may ease it. "
-    "It does not diagnose."
+    f"There are {len(pages(kb))} short steps. First some questions about your pain and what "
+    f"you did; you only see the ones that fit you. Then {len(warning_items(kb))} warning "
+    "signs: answer Yes or No to each. BackCare first tells you whether you need help and "
+    "how soon, then what may be behind the pain and what may ease it. It does not diagnose."
 )
 st.info(
     "**This is a shared device.** Your answers are cleared when you press Finish, "

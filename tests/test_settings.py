@@ -66,3 +66,28 @@ def test_a_store_url_of_another_kind_is_refused_without_echoing_it():
     with pytest.raises(SettingsError, match="BACKCARE_STORE=mysql://…: use a file path") as caught:
         from_env({"BACKCARE_STORE": "mysql://root:secret@db/backcare"})
     assert "secret" not in str(caught.value)
+
+
+def test_phone_numbers_default_to_the_uk_and_take_a_sites_own():
+    assert (from_env({}).emergency_number, from_env({}).urgent_number) == ("999", "111")
+    settings = from_env(
+        {"BACKCARE_EMERGENCY_NUMBER": " 112 ", "BACKCARE_URGENT_NUMBER": "+49 116-117"}
+    )
+    assert (settings.emergency_number, settings.urgent_number) == ("112", "+49 116-117")
+
+
+@pytest.mark.parametrize("number", ["9", "call 999", "999;", "+", "1234567890123456", "٩٩٩"])
+def test_a_number_that_cannot_be_dialled_stops_start_up(number):
+    with pytest.raises(SettingsError, match="BACKCARE_EMERGENCY_NUMBER"):
+        from_env({"BACKCARE_EMERGENCY_NUMBER": number})
+
+
+def test_insights_are_off_unless_the_server_switches_them_on():
+    assert not from_env({}).insights_enabled
+    assert from_env({"BACKCARE_INSIGHTS": "true"}).insights_enabled
+
+
+def test_a_kiosk_can_never_switch_insights_on():
+    assert not from_env({"BACKCARE_MODE": "kiosk"}).insights_enabled
+    with pytest.raises(SettingsError, match=r"BACKCARE_INSIGHTS.*kiosk"):
+        from_env({"BACKCARE_MODE": "kiosk", "BACKCARE_INSIGHTS": "on"})

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import altair as alt
 import pandas as pd
@@ -26,6 +26,10 @@ WEEK = 7
 STEADY = 0.5
 HEIGHT = 420
 PAIN_TITLE = "Pain (0 = none, 10 = worst)"
+#: A day in milliseconds, Vega-Lite's unit of time: no two date ticks are closer.
+DAY_MS = 24 * 60 * 60 * 1000
+#: Legend labels are cut at this many pixels, so the legend fits a 320 px wide screen.
+LEGEND_LABEL_LIMIT = 220
 LESS, MORE, SAME = "Less pain next day", "More pain next day", "No change"
 
 
@@ -127,15 +131,42 @@ def trend_sentence(entries: Sequence[Entry], today: date) -> str:
     )
 
 
+def _readable(chart: alt.TopLevelMixin, title: str, description: str) -> alt.TopLevelMixin:
+    """A title on the chart, and for screen readers one description instead of every tick.
+
+    Vega names the drawing by its description; with ARIA off for axes, legends and marks,
+    a screen reader hears that sentence, not each repeated tick label (the page writes
+    the same sentence under the chart).
+    """
+    return (
+        chart.properties(title=title, description=description)
+        .configure_axis(aria=False)
+        .configure_legend(aria=False)
+        .configure_mark(aria=False)
+    )
+
+
+def _day_axis(entries: Sequence[Entry]) -> alt.X:
+    """Dates with at most one tick a day, and half a day to spare at each end for the dots."""
+    first, last = min(e.date for e in entries), max(e.date for e in entries)
+    half_day = timedelta(hours=12)
+    start = datetime.combine(first, datetime.min.time()) - half_day
+    end = datetime.combine(last, datetime.min.time()) + half_day
+    return alt.X(
+        "date:T",
+        title="Date",
+        scale=alt.Scale(domain=[start.isoformat(), end.isoformat()], nice=False),
+        axis=alt.Axis(
+            format="%d %b", labelAngle=0, labelOverlap=True, grid=False, tickMinStep=DAY_MS
+        ),
+    )
+
+
 def pain_over_time(entries: Sequence[Entry], vocab: Vocabulary, *, today: date) -> alt.LayerChart:
     """Each entry as a dot (shape and colour by activity) under the 7-day rolling mean line."""
     points = entries_frame(entries, vocab)
     days = daily(entries)
-    x = alt.X(
-        "date:T",
-        title="Date",
-        axis=alt.Axis(format="%d %b", labelAngle=0, labelOverlap=True, grid=False),
-    )
+    x = _day_axis(entries)
     y_scale = alt.Scale(domain=[0, MAX_PAIN])
     y_axis = alt.Axis(values=list(range(0, MAX_PAIN + 1, 2)))
     # Only the activities logged, in the questionnaire's order, so the legend names no strangers.
@@ -165,7 +196,9 @@ def pain_over_time(entries: Sequence[Entry], vocab: Vocabulary, *, today: date) 
                 "activity:N",
                 title="Activity",
                 scale=alt.Scale(domain=activities),
-                legend=alt.Legend(orient="bottom", columns=3, symbolSize=90, labelLimit=320),
+                legend=alt.Legend(
+                    orient="bottom", columns=1, symbolSize=90, labelLimit=LEGEND_LABEL_LIMIT
+                ),
             ),
             shape=alt.Shape("activity:N", title="Activity", scale=alt.Scale(domain=activities)),
             tooltip=[
@@ -176,8 +209,10 @@ def pain_over_time(entries: Sequence[Entry], vocab: Vocabulary, *, today: date) 
             ],
         )
     )
-    return alt.layer(line, dots).properties(
-        height=HEIGHT, description=trend_sentence(entries, today)
+    return _readable(
+        alt.layer(line, dots).properties(height=HEIGHT),
+        "Pain over time",
+        trend_sentence(entries, today),
     )
 
 
@@ -215,7 +250,7 @@ def activity_sentence(entries: Sequence[Entry], vocab: Vocabulary) -> str:
 
 def pain_by_activity(entries: Sequence[Entry], vocab: Vocabulary) -> alt.Chart:
     table = by_activity(entries, vocab)
-    return (
+    chart = (
         alt.Chart(table)
         .mark_bar(cornerRadiusEnd=3)
         .encode(
@@ -232,8 +267,9 @@ def pain_by_activity(entries: Sequence[Entry], vocab: Vocabulary) -> alt.Chart:
                 alt.Tooltip("entries:Q", title="Entries"),
             ],
         )
-        .properties(height=alt.Step(40), description=activity_sentence(entries, vocab))
+        .properties(height=alt.Step(40))
     )
+    return _readable(chart, "Average pain by activity", activity_sentence(entries, vocab))
 
 
 # --- after comfort actions -----------------------------------------------------------------
@@ -312,7 +348,7 @@ def comfort_chart(entries: Sequence[Entry], vocab: Vocabulary) -> alt.LayerChart
                 "direction:N",
                 title=None,
                 scale=alt.Scale(domain=[LESS, SAME, MORE], range=["#2e7d32", "#9e9e9e", "#c62828"]),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=LEGEND_LABEL_LIMIT),
             ),
             tooltip=[
                 alt.Tooltip("title:N", title="Comfort action"),
@@ -322,6 +358,8 @@ def comfort_chart(entries: Sequence[Entry], vocab: Vocabulary) -> alt.LayerChart
         )
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#4a4a4a").encode(x="x:Q")
-    return alt.layer(bars, zero).properties(
-        height=alt.Step(40), description=comfort_sentence(entries, vocab)
+    return _readable(
+        alt.layer(bars, zero).properties(height=alt.Step(40)),
+        "Pain the day after each comfort action",
+        comfort_sentence(entries, vocab),
     )

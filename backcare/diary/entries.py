@@ -14,8 +14,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
+from backcare.assessment.engine import knowledge_base
 from backcare.assessment.knowledge import KnowledgeBase
 from backcare.json_input import excerpt as quoted
 
@@ -78,6 +80,33 @@ class Vocabulary:
     def comfort_title(self, action: str) -> str:
         return self.comfort.get(action, action)
 
+    def activity_from(self, text: str) -> str | None:
+        """The activity a file names, by its value or by the words the page shows for it."""
+        return _named(text, self.activities)
+
+    def comfort_from(self, text: str) -> str | None:
+        """The comfort action a file names, by its id or by its title."""
+        return _named(text, self.comfort)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The words of BackCare's own knowledge base (data/), built once."""
+    return Vocabulary.from_kb(knowledge_base())
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("_", " ").split()).casefold()
+
+
+def _named(text: str, labels: Mapping[str, str]) -> str | None:
+    """The value whose id or label ``text`` is (any case, spacing or underscores)."""
+    wanted = _words(text)
+    return next(
+        (value for value, label in labels.items() if wanted in (_words(value), _words(label))),
+        None,
+    )
+
 
 def new_id() -> str:
     """A random id: entries made in two tabs or on two devices never collide."""
@@ -129,12 +158,13 @@ def _check_pain(value: object, problems: list[str]) -> int | None:
 
 
 def _check_activity(value: object, vocab: Vocabulary, problems: list[str]) -> str | None:
-    if isinstance(value, str) and value.strip() in vocab.activities:
-        return value.strip()
+    if isinstance(value, str) and (activity := vocab.activity_from(value)):
+        return activity
     if value is None or value == "":
         problems.append("the activity is missing")
     else:
-        problems.append(f"activity {quoted(value)} is not one of: {', '.join(vocab.activities)}")
+        choices = ", ".join(vocab.activities.values())
+        problems.append(f"activity {quoted(value)} is not one of: {choices}")
     return None
 
 
@@ -147,9 +177,11 @@ def _check_comfort(value: object, vocab: Vocabulary, problems: list[str]) -> tup
         problems.append(f"comfort actions {quoted(value)} are not a list of action ids")
         return ()
     found = len(problems)
-    for action in actions:
-        if action not in vocab.comfort:
+    known = [vocab.comfort_from(action) for action in actions]
+    for action, named in zip(actions, known, strict=True):
+        if named is None:
             problems.append(f"comfort action {quoted(action)} is not a known comfort action")
+    actions = [a for a in known if a is not None]
     if len(set(actions)) != len(actions):
         problems.append("a comfort action is listed twice")
     if len(problems) > found:

@@ -7,7 +7,11 @@ is outside 0–10"), never part of a diary. JSON is read strictly
 Files saved as UTF-16 (Windows Notepad's "Unicode", Excel's "Unicode text") are
 read as well as UTF-8.
 
-Exported CSV is meant to be opened in spreadsheets, which run cells that start
+Exported CSV is meant to be opened in spreadsheets, so it holds the words the
+page shows (column "Activity" says "Running", comfort actions are titles), with
+the entry id last for merging. Import reads those words, and also the codes of
+earlier exports (columns id, date, pain, activity, comfort_actions, note), in
+any column order. Spreadsheets run cells that start
 with ``=``, ``+``, ``-`` or ``@`` as formulas. Such cells (and a leading
 apostrophe, so the rule can be undone exactly) get an apostrophe in front;
 import removes it again, so what is exported imports back identical.
@@ -31,6 +35,7 @@ from backcare.diary.entries import (
     Vocabulary,
     check_entry,
     ordered,
+    vocabulary,
 )
 from backcare.json_input import JSONInputError, parse, shortened
 from backcare.json_input import excerpt as quoted
@@ -40,8 +45,20 @@ from backcare.json_input import excerpt as quoted
 MAX_FILE_BYTES = 1024 * 1024
 FORMAT = "backcare-pain-diary"
 VERSION = 1
-CSV_COLUMNS = ("id", "date", "pain", "activity", "comfort_actions", "note")
+#: An entry's fields, as the JSON names them.
+FIELDS = ("id", "date", "pain", "activity", "comfort_actions", "note")
 JSON_REQUIRED = ("date", "pain", "activity")
+#: The CSV's columns in the words the page uses, in the order they are written.
+CSV_HEADINGS = {
+    "date": "Date",
+    "pain": "Pain (0 = none, 10 = worst)",
+    "activity": "Activity",
+    "comfort_actions": "Comfort actions tried",
+    "note": "Note",
+    "id": "Entry id",
+}
+#: How a file that is not a diary export is refused; the reason follows.
+NOT_AN_EXPORT = "This file does not look like a BackCare diary export"
 #: Leading characters that make a spreadsheet treat a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE = "'"
@@ -132,9 +149,9 @@ def from_json(text: str, vocab: Vocabulary, *, today: date | None = None) -> tup
         'of "entries"'
     )
     if not isinstance(document, dict):
-        raise DiaryError([f"{shape}; found {_json_kind(document)}"])
+        raise DiaryError([f"{NOT_AN_EXPORT}: {shape}; found {_json_kind(document)}"])
     if document.get("format") != FORMAT:
-        raise DiaryError([f"this JSON file is not a BackCare pain diary ({shape})"])
+        raise DiaryError([f"{NOT_AN_EXPORT}: {shape}"])
     version = document.get("version")
     whole = isinstance(version, int) and not isinstance(version, bool)
     if whole and version > VERSION:
@@ -155,11 +172,11 @@ def from_json(text: str, vocab: Vocabulary, *, today: date | None = None) -> tup
     entries: list[Entry] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
-    fields = set(CSV_COLUMNS)
+    fields = set(FIELDS)
     for number, raw in enumerate(raw_entries, start=1):
         where = f"entry {number}"
         if not isinstance(raw, dict):
-            problems.append(f"{where}: expected an object with {', '.join(CSV_COLUMNS)}")
+            problems.append(f"{where}: expected an object with {', '.join(FIELDS)}")
             continue
         missing = [f for f in JSON_REQUIRED if f not in raw]
         extra = sorted(set(raw) - fields)
@@ -195,26 +212,63 @@ def restore(cell: str) -> str:
     return cell[1:] if cell.startswith(_QUOTE) else cell
 
 
-def to_csv(diary: Sequence[Entry]) -> str:
+def to_csv(diary: Sequence[Entry], vocab: Vocabulary) -> str:
+    """The diary in the page's words: labels for activities and comfort actions."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_HEADINGS.values())
     for entry in diary:
-        cells = (
-            entry.id,
-            entry.date.isoformat(),
-            str(entry.pain),
-            entry.activity,
-            ";".join(entry.comfort_actions),
-            entry.note,
-        )
-        writer.writerow([neutralise(c) for c in cells])
+        cells = {
+            "date": entry.date.isoformat(),
+            "pain": str(entry.pain),
+            "activity": vocab.activity_label(entry.activity),
+            "comfort_actions": "; ".join(vocab.comfort_title(a) for a in entry.comfort_actions),
+            "note": entry.note,
+            "id": entry.id,
+        }
+        writer.writerow([neutralise(cells[field]) for field in CSV_HEADINGS])
     return out.getvalue()
 
 
-def csv_bytes(diary: Sequence[Entry]) -> bytes:
+def csv_bytes(diary: Sequence[Entry], vocab: Vocabulary) -> bytes:
     """UTF-8 with a byte-order mark, which spreadsheets need to read accents correctly."""
-    return to_csv(diary).encode("utf-8-sig")
+    return to_csv(diary, vocab).encode("utf-8-sig")
+
+
+def _field(heading: str) -> str | None:
+    """The field a CSV heading names: this export's words, or an earlier export's code."""
+    words = " ".join(heading.replace("_", " ").split()).casefold()
+    return next(
+        (
+            field
+            for field, written in CSV_HEADINGS.items()
+            if words in (field.replace("_", " "), written.casefold())
+        ),
+        None,
+    )
+
+
+def _columns(headings: list[str]) -> list[str]:
+    """The field of each column, or DiaryError saying in plain words why these are wrong."""
+    fields = [_field(h) for h in headings]
+    missing = [CSV_HEADINGS[f] for f in CSV_HEADINGS if f not in fields]
+    unknown = [quoted(h.strip(), 20) for h, f in zip(headings, fields, strict=True) if f is None]
+    twice = len({f for f in fields if f}) != len([f for f in fields if f])
+    if not (missing or unknown or twice):
+        return [f for f in fields if f]
+    detail = "; ".join(
+        part
+        for part in (
+            f"missing {', '.join(missing)}" if missing else "",
+            f"unexpected {', '.join(unknown)}" if unknown else "",
+            "a column appears twice" if twice else "",
+        )
+        if part
+    )
+    expected = ", ".join(CSV_HEADINGS.values())
+    raise DiaryError(
+        [f"{NOT_AN_EXPORT}: its first row should name the columns {expected} ({detail})"]
+    )
 
 
 def from_csv(text: str, vocab: Vocabulary, *, today: date | None = None) -> tuple[Entry, ...]:
@@ -227,21 +281,8 @@ def from_csv(text: str, vocab: Vocabulary, *, today: date | None = None) -> tupl
             [f"row {reader.line_num}: this is not a readable CSV file ({exc})"]
         ) from None
     if not rows or not any(c.strip() for c in rows[0]):
-        raise DiaryError(["the file has no header row"])
-    header = [h.strip().lower() for h in rows[0]]
-    if sorted(header) != sorted(CSV_COLUMNS):
-        missing = [c for c in CSV_COLUMNS if c not in header]
-        extra = [h for h in header if h not in CSV_COLUMNS]
-        detail = "; ".join(
-            part
-            for part in (
-                f"missing {', '.join(missing)}" if missing else "",
-                f"unexpected {', '.join(quoted(h, 20) for h in extra)}" if extra else "",
-                "a column appears twice" if len(set(header)) != len(header) else "",
-            )
-            if part
-        )
-        raise DiaryError([f"row 1: expected the columns {', '.join(CSV_COLUMNS)} ({detail})"])
+        raise DiaryError([f"{NOT_AN_EXPORT}: its first row is empty, not the column names"])
+    header = _columns(rows[0])
     body = [
         (n, cells) for n, cells in enumerate(rows[1:], start=2) if any(c.strip() for c in cells)
     ]
@@ -345,7 +386,7 @@ def read_file(
         if not data.removeprefix(codecs.BOM_UTF8).strip():
             raise DiaryError(["the file is empty"])
         if kind := _binary_kind(data):
-            raise DiaryError([f"this file is {kind}"])
+            raise DiaryError([f"{NOT_AN_EXPORT}: it is {kind}"])
     text = _text(data)
     if not text.strip():
         raise DiaryError(["the file is empty"])
@@ -372,4 +413,4 @@ def stored_diary(text: str | None, vocab: Vocabulary) -> tuple[Entry, ...]:
 
 def size_in_bytes(diary: Sequence[Entry]) -> int:
     """The larger of the two export files: what a diary must keep under MAX_FILE_BYTES."""
-    return max(len(json_bytes(diary)), len(csv_bytes(diary)))
+    return max(len(json_bytes(diary)), len(csv_bytes(diary, vocabulary())))

@@ -14,10 +14,12 @@ from datetime import date
 
 import streamlit as st
 
-from backcare.analytics.record import AnonymousRecord, from_assessment
+from backcare.analytics.record import UNKNOWN, AnonymousRecord, from_assessment
 from backcare.analytics.store.base import InvalidRecord, StoreError
 from backcare.analytics.store.registry import shared
 from backcare.assessment.engine import knowledge_base
+from backcare.assessment.knowledge import KnowledgeBase
+from backcare.assessment.questionnaire import option_label
 from backcare.assessment.result import Assessment
 from backcare.settings import current
 
@@ -33,19 +35,48 @@ def _already_shared(result: Assessment) -> bool:
     return ref is not None and ref() is result
 
 
+def _band(band: str, unit: str = "") -> str:
+    """ "30-39" as "30 to 39", and "unknown" as "not given": no codes on the page."""
+    if band == UNKNOWN:
+        return "not given"
+    return band.replace("-", " to ") + unit
+
+
+def _sign_words(kb: KnowledgeBase, sign_id: str) -> str:
+    """A warning sign as the person met it: the question's words, or the answer they gave."""
+    sign = next((w for w in kb.warning_signs if w.id == sign_id), None)
+    if sign is None:
+        return sign_id
+    question = kb.questions[sign.match.item]
+    if question.type == "boolean":
+        return question.text
+    if sign.match.value is not None:
+        return option_label(question, str(sign.match.value))
+    return f"{question.text} {sign.match.min} to {sign.match.max}"
+
+
+def _where(record: AnonymousRecord) -> str:
+    if record.mode == "kiosk":
+        named = "" if record.site_id == "default" else f" (site name: {record.site_id})"
+        return f"this clinic's shared device{named}"
+    return "your own device, not a clinic's"
+
+
 def _what_is_shared(record: AnonymousRecord) -> str:
     kb = knowledge_base()
+    activities = {o.value: o.label for o in kb.questions["activity"].options}
     causes = ", ".join(kb.causes[c].title for c in record.top_causes) or "none"
-    signs = ", ".join(record.warning_signs) or "none"
+    signs = "; ".join(_sign_words(kb, s) for s in record.warning_signs) or "none"
+    activity = activities.get(record.activity, "not given")
     lines = [
         f"- **Week:** {record.week} (the week only, not the day or time)",
-        f"- **Age band:** {record.age_band}",
-        f"- **Activity:** {record.activity.replace('_', ' ')}",
-        f"- **Pain band:** {record.pain_band}",
+        f"- **Age band:** {_band(record.age_band)}",
+        f"- **Activity:** {activity}",
+        f"- **Pain band:** {_band(record.pain_band, ' out of 10')}",
         f"- **Triage level:** {kb.levels[record.triage].title}",
         f"- **Top possible causes:** {causes}",
         f"- **Warning signs that applied:** {signs}",
-        f"- **Where:** {record.site_id} ({record.mode} use)",
+        f"- **Where:** {_where(record)}",
     ]
     return "\n".join(lines)
 
@@ -65,7 +96,7 @@ def _share(result: Assessment, record: AnonymousRecord) -> None:
 def offer(result: Assessment) -> None:
     """Draw the sharing choice, or the thank-you once this assessment has been shared."""
     settings = current()
-    st.subheader("Help improve care (optional)")
+    st.header("Help improve care (optional)", anchor=False)
     if _already_shared(result):
         st.success(THANKS, icon=":material/volunteer_activism:")
         return

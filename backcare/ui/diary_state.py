@@ -8,24 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from backcare.assessment.engine import knowledge_base
-from backcare.diary.entries import Vocabulary, draft_from_answers
+from backcare.diary.entries import draft_from_answers, vocabulary
 from backcare.ui import page_files
 
 #: The localStorage key the diary is kept under (a revision token sits at "<key>.rev").
 STORAGE_NAME = "backcare.diary"
 #: Set by the results page: {"day", "pain", "activity"} for a new entry.
 PREFILL = "diary_prefill"
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    return Vocabulary.from_kb(knowledge_base())
 
 
 def today() -> date:

@@ -1,8 +1,9 @@
 """Which pages a visitor may reach, decided by the server's mode, never by the URL.
 
-Personal mode lists its pages in the sidebar. A kiosk has no menu at all: its
-pages are reached through buttons, and its shell (styles, idle watch) wraps
-every page (see backcare/ui/kiosk.py).
+Personal mode lists the patients' pages in the sidebar; Insights is never in
+it (see backcare/ui/analysts.py). A kiosk has no menu at all: its pages are
+reached through buttons, and its shell (styles, idle watch) wraps every page
+(see backcare/ui/kiosk.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from backcare.settings import current
-from backcare.ui import kiosk, page_files
+from backcare.ui import analysts, kiosk, page_files
 
 STYLES = Path(__file__).resolve().parents[2] / "styles"
 
@@ -41,6 +42,6 @@ def route() -> StreamlitPage:
             st.Page(page_files.ABOUT, title="About", icon=":material/info:"),
             # Reached from the results page only, so it stays out of the menu.
             st.Page(page_files.SUMMARY, title="Summary for your clinician", visibility="hidden"),
-            st.Page(page_files.INSIGHTS, title="Insights", icon=":material/insights:"),
+            analysts.insights_page(),
         ]
     )

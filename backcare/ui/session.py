@@ -8,6 +8,8 @@ from backcare.assessment.answers import Answers
 from backcare.assessment.result import Assessment
 
 ANSWERS, STEP, ASSESSMENT = "answers", "step", "assessment"
+#: (attempt, warning-sign items) left unanswered at the last "See my results".
+MISSING = "missing_signs"
 WIDGET_PREFIX = "q_"
 
 
@@ -22,7 +24,7 @@ def assessment() -> Assessment | None:
 def reset() -> None:
     """Forget everything the person entered in this session."""
     for key in list(st.session_state):
-        if key in (ANSWERS, STEP, ASSESSMENT) or str(key).startswith(WIDGET_PREFIX):
+        if key in (ANSWERS, STEP, ASSESSMENT, MISSING) or str(key).startswith(WIDGET_PREFIX):
             del st.session_state[key]
 
 

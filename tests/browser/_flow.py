@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
+from backcare.assessment.engine import knowledge_base
+from backcare.assessment.questionnaire import warning_items
+
 STEPS = 4
 AGE = "How old are you?"
 ACTIVITY = "What were you doing when the pain began?"
@@ -21,7 +24,8 @@ AREAS = "Where does it hurt?"
 FEELS = "What does the pain feel like?"
 WARM_UP = "Did you warm up before you started?"
 HARD_SURFACE = "I mostly run on hard surfaces or downhill"
-SADDLE = "My genitals, bottom or inner thighs feel numb or tingle"
+#: The warning sign that makes any result an emergency (an item id; its words are in data/).
+SADDLE = "saddle_numbness"
 STILL_HERE = "I'm still here"
 #: axe impact levels the issue forbids.
 BLOCKING = ("serious", "critical")
@@ -100,9 +104,9 @@ def assert_fresh_questionnaire(page: Page) -> None:
 
 
 def choose(where: Where, question: str, option: str) -> None:
-    group = where.get_by_role("radiogroup", name=question)
+    group = where.get_by_role("radiogroup", name=question, exact=True)
     group.get_by_text(option, exact=True).click()
-    expect(group.get_by_role("radio", name=option)).to_be_checked()
+    expect(group.get_by_role("radio", name=option, exact=True)).to_be_checked()
 
 
 def type_age(where: Where, page: Page, age: str) -> None:
@@ -116,6 +120,31 @@ def type_age(where: Where, page: Page, age: str) -> None:
 def tick(where: Where, statement: str) -> None:
     where.get_by_test_id("stCheckbox").get_by_text(statement, exact=True).click()
     expect(where.get_by_role("checkbox", name=statement)).to_be_checked()
+
+
+def pick(where: Where, question: str, option: str, *, kind: str = "toolbar") -> None:
+    """A pill (a toolbar of toggle buttons) or a number on a scale (a radio group of buttons)."""
+    group = where.get_by_role(kind, name=question)  # type: ignore[arg-type]
+    if kind == "toolbar":
+        pill = group.get_by_role("button", name=option, exact=True)
+        pill.click()
+        expect(pill).to_have_attribute("aria-pressed", "true")
+    else:
+        button = group.get_by_role("radio", name=option, exact=True)
+        button.click()
+        expect(button).to_have_attribute("aria-checked", "true")
+
+
+def warning_signs() -> dict[str, str]:
+    """Each warning-sign item and the question a person reads for it, in page order."""
+    kb = knowledge_base()
+    return {item: kb.questions[item].text for item in warning_items(kb)}
+
+
+def answer_warning_signs(where: Where, *, yes: tuple[str, ...] = ()) -> None:
+    """The warning-sign step: "Yes" for the items in ``yes``, "No" for every other one."""
+    for item, question in warning_signs().items():
+        choose(where, question, "Yes" if item in yes else "No")
 
 
 def press(where: Where, button: str, *, to_step: int) -> None:
@@ -146,8 +175,7 @@ def answer_by_mouse(where: Where, page: Page, person: Person) -> None:
     press(where, "Next", to_step=3)
     tick(where, HARD_SURFACE)
     press(where, "Next", to_step=4)
-    if person.emergency:
-        choose(where, SADDLE, "Yes")
+    answer_warning_signs(where, yes=(SADDLE,) if person.emergency else ())
     see_results(where)
 
 
@@ -223,43 +251,42 @@ def kb_tick(page: Page, statement: str) -> None:
     expect(box).to_be_checked()
 
 
+def kb_warning_signs(page: Page, *, yes: tuple[str, ...] = ()) -> None:
+    """The warning-sign step by keyboard: Tab into each sign's group, then an arrow chooses.
+
+    With nothing chosen yet, Tab lands on "Yes"; Space takes it, or the right arrow moves to
+    "No" and takes that.
+    """
+    for item, question in warning_signs().items():
+        group = page.get_by_role("radiogroup", name=question)
+        tab_to(page, group)
+        page.keyboard.press("Space" if item in yes else "ArrowRight")
+        answer = "Yes" if item in yes else "No"
+        expect(group.get_by_role("radio", name=answer, exact=True)).to_be_checked()
+
+
 def kb_press(page: Page, button: str, *, key: str = "Enter") -> None:
     target = page.get_by_role("button", name=button, exact=True)
     tab_to(page, target)
     page.keyboard.press(key)
 
 
-def answer_by_keyboard(page: Page) -> None:
-    """Every kind of widget in the questionnaire, with Tab, arrows, Space and Enter only."""
-    kb_choose(page, ACTIVITY, "Running")
-    kb_choose(page, ONSET, "During the activity")  # the first option: Space selects it
-    kb_scale(page, PAIN, "6")
-    kb_pill(page, AREAS, "Lower back")
-    kb_pill(page, FEELS, "Sharp")
-    kb_type(page, AGE, "38")
-    kb_press(page, "Next")
-    at_step(page, 2)
-    kb_choose(page, WARM_UP, "No", arrow="ArrowRight")
-    kb_press(page, "Next", key="Space")
-    at_step(page, 3)
-    kb_tick(page, HARD_SURFACE)
-    kb_press(page, "Next")
-    at_step(page, 4)
-    kb_choose(page, SADDLE, "Yes", arrow="ArrowRight")
-    kb_press(page, "See my results")
-
-
 # --- axe-core ------------------------------------------------------------------------------
+
+
+def _line(violation: dict) -> str:
+    targets = [node["target"] for node in violation["nodes"][:3]]
+    return f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}"
+
+
+def axe_findings(page: Page) -> tuple[list[str], list[str]]:
+    """axe-core's serious and critical violations, and its moderate ones, one line each."""
+    violations = Axe().run(page).response["violations"]
+    blocking = [_line(v) for v in violations if v["impact"] in BLOCKING]
+    moderate = [_line(v) for v in violations if v["impact"] == "moderate"]
+    return blocking, moderate
 
 
 def blocking_violations(page: Page) -> list[str]:
     """Serious and critical axe-core violations on the page, one readable line each."""
-    results = Axe().run(page)
-    found = []
-    for violation in results.response["violations"]:
-        if violation["impact"] in BLOCKING:
-            targets = [node["target"] for node in violation["nodes"][:3]]
-            found.append(
-                f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}"
-            )
-    return found
+    return axe_findings(page)[0]

@@ -122,7 +122,11 @@ def insights_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Insigh
         cwd=ROOT, check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     password = "browser test password"
-    settings = {"BACKCARE_STORE": str(store), "BACKCARE_ANALYST_PASSWORD": password}
+    settings = {
+        "BACKCARE_STORE": str(store),
+        "BACKCARE_ANALYST_PASSWORD": password,
+        "BACKCARE_INSIGHTS": "true",  # an analysts' server
+    }
     with _running_app(folder / "server.log", {"BACKCARE_MODE": "personal", **settings}) as url:
         yield InsightsServer(url, password)
 

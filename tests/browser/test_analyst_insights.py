@@ -29,8 +29,12 @@ def test_an_analyst_signs_in_and_sees_the_charts_drawn(
 ) -> None:
     page.goto(insights_server.url)
     wait_idle(page, FIRST_RUN_MS)
-    # Personal mode lists Insights in the menu; an analyst opens it from there.
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Insights").click()
+    # Even on a server that serves it, Insights is not in the menu patients see.
+    menu = page.get_by_test_id("stSidebarNav")
+    expect(menu.get_by_role("link", name="About")).to_be_visible()
+    expect(menu.get_by_role("link", name="Insights")).to_have_count(0)
+    # An analyst opens its own address.
+    page.goto(insights_server.url + "/insights")
     expect(page.get_by_role("heading", name="Insights")).to_be_visible()
     wait_idle(page, FIRST_RUN_MS)
 
@@ -78,3 +82,23 @@ def test_an_analyst_signs_in_and_sees_the_charts_drawn(
     expect(charts).to_have_count(CHARTS)
     page.get_by_test_id("stMain").evaluate("el => el.scrollTo(0, 0)")
     page.screenshot(path=artifacts_dir / "insights-charts.png")
+
+
+def test_a_server_that_has_not_switched_insights_on_says_not_available_here(
+    page: Page, app_url: str, wait_idle: Callable[..., None]
+) -> None:
+    page.goto(app_url)
+    wait_idle(page)
+    menu = page.get_by_test_id("stSidebarNav")
+    expect(menu.get_by_role("link", name="Pain diary")).to_be_visible()
+    expect(menu.get_by_role("link", name="Insights")).to_have_count(0)
+
+    page.goto(app_url + "/insights")
+    expect(page.get_by_role("heading", name="Not available here")).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_text("Insights are not available here.")).to_be_visible()
+    expect(page.get_by_label("Analyst password")).to_have_count(0)
+    expect(page.get_by_role("dialog")).to_have_count(0)  # no "page not found" pop-up
+    assert blocking_violations(page) == []
+    page.get_by_role("link", name="Go to the start").click()
+    expect(page.get_by_text("Step 1 of 4", exact=False)).to_be_visible()

@@ -10,8 +10,19 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from _flow import choose
-from playwright.sync_api import Locator, Page, expect
+import pytest
+from _flow import (
+    SADDLE,
+    answer_warning_signs,
+    app_idle,
+    at_step,
+    choose,
+    start_kiosk,
+    warning_signs,
+)
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from backcare.assessment.questionnaire import pages
 
 ROOT = Path(__file__).resolve().parents[2]
 STEPS = 4
@@ -87,14 +98,19 @@ def screenshot_whole_page(page: Page, artifacts: Path, name: str) -> None:
 # --- the tests ------------------------------------------------------------------------------
 
 
-def test_runner_without_warning_signs_gets_self_care_first(
-    app: Page, wait_idle: Callable[[Page], None], artifacts_dir: Path
-) -> None:
-    page = app
+def _a_runner_on_step_one(page: Page) -> None:
+    """A 38-year-old runner whose lower back hurt right after the run."""
     choose(page, ACTIVITY, "Running")
     choose(page, ONSET, "Right after it")
     type_number(page, AGE, "38")
     pick_pill(page, AREAS, "Lower back")
+
+
+def test_runner_without_warning_signs_gets_self_care_first(
+    app: Page, wait_idle: Callable[[Page], None], artifacts_dir: Path
+) -> None:
+    page = app
+    _a_runner_on_step_one(page)
     pick_pill(page, FEELS, "Dull ache")
     press(page, "Next", wait_idle, to_step=2)
 
@@ -106,6 +122,7 @@ def test_runner_without_warning_signs_gets_self_care_first(
     press(page, "Next", wait_idle, to_step=4)
 
     expect(page.get_by_role("button", name="See my results")).to_be_visible()
+    answer_warning_signs(page)
     see_results(page, wait_idle)
 
     banner = page.get_by_test_id("stAlertContainer").filter(
@@ -153,7 +170,7 @@ def test_emergency_sign_puts_emergency_alert_at_the_top(
     press(page, "Next", wait_idle, to_step=2)
     press(page, "Next", wait_idle, to_step=3)
     press(page, "Next", wait_idle, to_step=4)
-    choose(page, "My genitals, bottom or inner thighs feel numb or tingle", "Yes")
+    answer_warning_signs(page, yes=(SADDLE,))
     see_results(page, wait_idle)
 
     alert = page.get_by_role("alert").filter(has_text="Get emergency help now").first
@@ -199,6 +216,7 @@ def test_start_again_returns_to_an_empty_first_step(
     press(page, "Next", wait_idle, to_step=2)
     press(page, "Next", wait_idle, to_step=3)
     press(page, "Next", wait_idle, to_step=4)
+    answer_warning_signs(page)
     see_results(page, wait_idle)
 
     page.get_by_role("button", name="Start again").click()
@@ -210,3 +228,175 @@ def test_start_again_returns_to_an_empty_first_step(
         expect(
             page.get_by_role("radiogroup", name=question).get_by_role("radio", checked=True)
         ).to_have_count(0)
+
+
+# --- where a step change lands, and the results on a phone -----------------------------------
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _open_at(browser: Browser, url: str, viewport: dict, *, kiosk: bool) -> Page:
+    page = browser.new_context(viewport=viewport).new_page()
+    if kiosk:
+        start_kiosk(page, url)
+    else:
+        page.goto(url)
+        at_step(page, 1)
+    return page
+
+
+@pytest.mark.parametrize("where", ["desktop", "phone", "kiosk"])
+def test_after_each_next_the_new_step_opens_at_its_top(
+    browser: Browser, app_url: str, kiosk_url: str, kb, where: str
+) -> None:
+    viewport = PHONE if where == "phone" else DESKTOP
+    page = _open_at(
+        browser, kiosk_url if where == "kiosk" else app_url, viewport, kiosk=where == "kiosk"
+    )
+    try:
+        titles = [p.step.title for p in pages(kb)]
+        for number in range(2, len(titles) + 1):
+            # A person who has read the step to its end presses Next at the bottom.
+            page.get_by_test_id("stMain").evaluate("el => el.scrollTo(0, el.scrollHeight)")
+            page.get_by_role("button", name="Next", exact=True).click()
+            at_step(page, number)
+            heading = page.get_by_role("heading", name=titles[number - 1], exact=True)
+            expect(heading).to_be_in_viewport()
+            expect(step_caption(page, number)).to_be_in_viewport()
+            expect(heading).to_be_focused()
+    finally:
+        page.context.close()
+
+
+def test_the_pain_scale_stays_on_one_row_on_a_phone(browser: Browser, app_url: str) -> None:
+    page = _open_at(browser, app_url, PHONE, kiosk=False)
+    try:
+        scale = page.get_by_role("radiogroup", name="How bad is the pain right now?")
+        expect(scale.get_by_role("radio")).to_have_count(11)
+        rows = "els => new Set(els.map((el) => Math.round(el.getBoundingClientRect().top))).size"
+        # Styles may arrive a moment after the buttons: wait for one row, at most the timeout.
+        scale.get_by_role("radio").first.wait_for()
+        page.wait_for_function(
+            f"() => ({rows})([...document.querySelectorAll("
+            "'[aria-label=\"How bad is the pain right now?\"] [role=radio]')]) === 1"
+        )
+        widths = scale.get_by_role("radio").evaluate_all(
+            "els => els.map((el) => el.getBoundingClientRect().width)"
+        )
+        assert min(widths) >= 24, widths  # each still a comfortable target
+    finally:
+        page.context.close()
+
+
+def _phone_results(browser: Browser, app_url: str, *, emergency: bool) -> Page:
+    """On a phone: a runner who pushed on with tired, tight muscles (more than three causes
+    fit), with every warning sign "No", or the emergency one "Yes"."""
+    page = _open_at(browser, app_url, PHONE, kiosk=False)
+    _a_runner_on_step_one(page)
+    press(page, "Next", app_idle, to_step=2)
+    tick(page, "I went harder, further or longer than felt comfortable")
+    tick(page, "My back muscles were already tired before I started")
+    press(page, "Next", app_idle, to_step=3)
+    tick(page, "I run in worn-out shoes or shoes with little cushioning or arch support")
+    tick(page, "My back, hips or the backs of my thighs usually feel tight")
+    press(page, "Next", app_idle, to_step=4)
+    answer_warning_signs(page, yes=(SADDLE,) if emergency else ())
+    see_results(page, app_idle)
+    return page
+
+
+def test_on_a_phone_a_benign_runner_sees_the_decision_and_three_explanations_early(
+    browser: Browser, app_url: str, artifacts_dir: Path
+) -> None:
+    page = _phone_results(browser, app_url, emergency=False)
+    try:
+        main = page.get_by_test_id("stMain")
+        top = "el => el.getBoundingClientRect().top + el.closest('[data-testid=stMain]').scrollTop"
+        banner = page.get_by_role("status").filter(has_text="Look after it yourself for now")
+        expect(banner).to_be_in_viewport()
+        folds = page.get_by_test_id("stExpander")
+        expect(folds.first).to_contain_text("Other possible explanations")
+        first_fold = folds.first.evaluate(top)
+        cards = page.get_by_role("heading", level=3).filter(has_text=re.compile(r"^[123]\. "))
+        expect(cards).to_have_count(3)
+        assert all(y < first_fold for y in cards.evaluate_all(f"els => els.map({top})"))
+        # Everything before the first fold fits in three phone screens.
+        assert first_fold <= 3 * PHONE["height"], f"the first fold starts at {first_fold:.0f} px"
+        assert "%" not in main.inner_text()
+        screenshot_as_seen(page, artifacts_dir, "results-phone-self-care.png")
+    finally:
+        page.context.close()
+
+
+def test_on_a_phone_an_emergency_offers_nothing_but_the_call_before_more(
+    browser: Browser, app_url: str, artifacts_dir: Path
+) -> None:
+    page = _phone_results(browser, app_url, emergency=True)
+    try:
+        alert = page.get_by_role("alert").filter(has_text="Get emergency help now")
+        expect(alert).to_be_in_viewport()
+        call = page.get_by_role("link", name=re.compile(r"^Call 999"))
+        expect(call).to_be_visible()
+        expect(call).to_have_attribute("href", "tel:999")
+        # The call is the largest thing on the page: nothing has larger text.
+        sizes = page.get_by_test_id("stMain").evaluate(
+            """main => [...main.querySelectorAll('h1, h2, h3, p, a, span')]
+                 .filter((el) => el.getClientRects().length)
+                 .map((el) => parseFloat(getComputedStyle(el).fontSize))"""
+        )
+        call_size = call.locator("p").first.evaluate(
+            "el => parseFloat(getComputedStyle(el).fontSize)"
+        )
+        assert call_size >= max(sizes), (call_size, max(sizes))
+        for absent in ("Share", "Add today to my pain diary"):
+            expect(page.get_by_role("button", name=absent)).to_have_count(0)
+        expect(page.get_by_role("checkbox")).to_have_count(0)
+        screenshot_as_seen(page, artifacts_dir, "results-phone-emergency.png")
+        page.locator("summary").filter(has_text="More").click()
+        expect(page.get_by_role("button", name="Add today to my pain diary")).to_be_visible()
+    finally:
+        page.context.close()
+
+
+# --- help under each question, and warning signs left out ------------------------------------
+
+
+def test_help_is_a_caption_under_the_question_that_its_control_is_described_by(
+    app: Page, kb
+) -> None:
+    page = app
+    for item, role in (
+        ("age", "spinbutton"),
+        ("pain_now", "radiogroup"),
+        ("activity", "radiogroup"),
+    ):
+        question = kb.questions[item]
+        control = page.get_by_role(role, name=question.text, exact=True)  # type: ignore[arg-type]
+        expect(control).to_have_accessible_description(question.help)
+        expect(page.get_by_test_id("stCaptionContainer").get_by_text(question.help)).to_be_visible()
+    # No "?" tooltip buttons: the help is on the page, not behind an extra tab stop.
+    expect(page.get_by_test_id("stTooltipIcon")).to_have_count(0)
+
+
+def test_see_my_results_with_signs_left_out_names_them_and_focuses_the_first(
+    app: Page, wait_idle: Callable[[Page], None], kb
+) -> None:
+    page = app
+    for step in (2, 3, 4):
+        press(page, "Next", wait_idle, to_step=step)
+    signs = warning_signs()
+    first, *rest = signs
+    choose(page, signs[rest[0]], "No")  # one answered, the others left out
+    page.get_by_role("button", name="See my results").click()
+    message = page.get_by_role("alert").filter(has_text="Please answer every warning sign first")
+    expect(message).to_be_visible()
+    wait_idle(page)
+    expect(message).to_contain_text(f"{len(signs) - 1} warning signs are not answered yet")
+    expect(message).to_contain_text(signs[first])
+    expect(message).not_to_contain_text(signs[rest[0]])
+    # No result, and the keyboard focus is on the first sign left out, in view.
+    expect(page.get_by_role("heading", name="Your results")).to_have_count(0)
+    group = page.get_by_role("radiogroup", name=signs[first], exact=True)
+    expect(group.get_by_role("radio").first).to_be_focused()
+    expect(group).to_be_in_viewport()

@@ -7,68 +7,27 @@ writes them (backcare.diary.files.to_json), before the diary page is opened.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from _diary import STORAGE_KEY, Wait, diary, open_diary, seed
 from playwright.sync_api import Locator, Page, expect
 
-from backcare.assessment.engine import knowledge_base
-from backcare.diary.entries import Entry, Vocabulary, make_entry
+from backcare.diary.entries import make_entry, vocabulary
 from backcare.diary.files import to_json
 
-STORAGE_KEY = "backcare.diary"
 SCRIPT_NOTE = "<script>alert(1)</script>"
 PAIN = "Pain (0 = none, 10 = worst)"
 ACTIVITY = "What did you do that day?"
 NOTE = "Note (optional, up to 200 characters)"
 EMPTY = "No entries yet."
 
-Wait = Callable[[Page], None]
-
-
-def _vocab() -> Vocabulary:
-    return Vocabulary.from_kb(knowledge_base())
-
-
-def _diary(days: int) -> tuple[Entry, ...]:
-    """A diary of `days` daily entries ending today, pain easing as the days pass."""
-    vocab, today = _vocab(), date.today()
-    activities = ["running", "rest_day", "stretching"]
-    return tuple(
-        make_entry(
-            vocab,
-            day=today - timedelta(days=days - 1 - i),
-            pain=max(0, 8 - i // 2),
-            activity=activities[i % 3],
-            comfort_actions=["ice_or_heat"] if i % 2 else [],
-            note=f"day {i + 1}",
-        )
-        for i in range(days)
-    )
-
 
 # --- doing things the way a person would ----------------------------------------------------
-
-
-def open_diary(page: Page, app_url: str, wait_idle: Wait) -> None:
-    page.goto(f"{app_url}/diary")
-    expect(page.get_by_role("heading", name="Add an entry")).to_be_visible()
-    wait_idle(page)
-
-
-def seed(page: Page, app_url: str, entries: tuple[Entry, ...]) -> None:
-    """Store a diary in this browser's localStorage, as an earlier visit would have."""
-    page.goto(app_url)
-    page.evaluate(
-        """([key, text]) => {
-          localStorage.setItem(key, text);
-          localStorage.setItem(key + ".rev", "seed");
-        }""",
-        [STORAGE_KEY, to_json(entries)],
-    )
 
 
 def entry_cards(page: Page) -> Locator:
@@ -146,10 +105,50 @@ def test_three_entries_survive_a_reload_and_a_new_tab(
     expect(entry_cards(other).first.get_by_test_id("stText")).to_have_text(notes[-1])
 
 
+def test_a_confirmation_is_still_there_three_seconds_after_adding(
+    page: Page, app_url: str, wait_idle: Wait
+) -> None:
+    open_diary(page, app_url, wait_idle)
+    add_entry(page, wait_idle, day=date.today(), pain=4, activity="Running", note="easy jog")
+    confirmation = page.get_by_text("Added your entry for", exact=False)
+    expect(confirmation).to_be_visible()
+    page.wait_for_timeout(3000)  # the browser has long confirmed the save by now
+    expect(confirmation).to_be_visible()
+    # The next action replaces it.
+    page.get_by_role("button", name="Edit").first.click()
+    expect(confirmation).to_have_count(0)
+
+
+def test_the_date_axis_has_one_tick_a_day_and_no_dot_is_cut_off(
+    page: Page, app_url: str, wait_idle: Wait
+) -> None:
+    seed(page, app_url, diary(3))
+    open_diary(page, app_url, wait_idle)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator("svg.marks")).to_be_visible()
+    # Vega's x axis is the first axis group; its labels are the dates.
+    labels = chart.locator("g.mark-text.role-axis-label").first.locator("text")
+    expect(labels).to_have_count(3)
+    # A screen reader hears the chart's one sentence, not each tick label.
+    expect(chart).to_have_attribute("aria-label", re.compile("average pain"))
+    expect(chart.locator("g.role-axis").first).to_have_attribute("aria-hidden", "true")
+    dates = labels.evaluate_all("els => els.map((e) => e.textContent)")
+    assert len(set(dates)) == len(dates) == 3, dates
+    # The plot's own frame is the first background path; the dots are the symbol marks.
+    plot = chart.locator("path.background").first.bounding_box()
+    dots = chart.locator("g.mark-symbol.role-mark path")
+    assert plot is not None and dots.count() == 3
+    for n in range(3):
+        box = dots.nth(n).bounding_box()
+        assert box is not None
+        assert plot["x"] <= box["x"] and box["x"] + box["width"] <= plot["x"] + plot["width"]
+
+
 def test_the_charts_render_with_a_sentence_under_them(
     page: Page, app_url: str, wait_idle: Wait, artifacts_dir: Path
 ) -> None:
-    seed(page, app_url, _diary(14))
+    seed(page, app_url, diary(14))
     open_diary(page, app_url, wait_idle)
     chart = page.get_by_test_id("stVegaLiteChart").first
     expect(chart.locator("canvas, svg").first).to_be_visible()
@@ -164,10 +163,10 @@ def test_the_charts_render_with_a_sentence_under_them(
     expect(by_activity.get_by_text("have the highest average pain", exact=False)).to_be_visible()
 
 
-def test_delete_all_asks_first_then_empties_the_diary(
+def test_delete_all_asks_first_then_empties_thediary(
     page: Page, app_url: str, wait_idle: Wait
 ) -> None:
-    seed(page, app_url, _diary(3))
+    seed(page, app_url, diary(3))
     open_diary(page, app_url, wait_idle)
     expect(entry_cards(page)).to_have_count(3)
 
@@ -204,7 +203,7 @@ def test_a_script_in_a_note_is_shown_as_text_and_never_runs(
 def test_a_diary_that_loads_late_never_shows_as_empty_first(
     page: Page, app_url: str, wait_idle: Wait
 ) -> None:
-    seed(page, app_url, _diary(3))
+    seed(page, app_url, diary(3))
     # Watch every change to the page from its first moment for the empty-diary text.
     watch = """
         window.__sawEmpty = false;
@@ -236,7 +235,7 @@ def test_an_entry_added_in_one_tab_appears_in_another_open_tab(
 def test_a_file_over_the_size_limit_is_refused_and_changes_nothing(
     page: Page, app_url: str, wait_idle: Wait
 ) -> None:
-    seed(page, app_url, _diary(2))
+    seed(page, app_url, diary(2))
     open_diary(page, app_url, wait_idle)
     uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
     uploader.set_input_files(
@@ -254,7 +253,7 @@ def test_a_file_over_the_size_limit_is_refused_and_changes_nothing(
 def test_a_kiosk_never_shows_a_diary_even_one_left_in_its_browser(
     page: Page, kiosk_url: str
 ) -> None:
-    seed(page, kiosk_url, _diary(3))
+    seed(page, kiosk_url, diary(3))
     page.goto(f"{kiosk_url}/diary")
     # A kiosk's idle watch reruns every second, so "idle" never lasts long: wait for the
     # first moment the page has finished a run, then look.
@@ -276,10 +275,11 @@ def test_an_exported_csv_is_spreadsheet_safe_and_imports_back_identical(
 ) -> None:
     book = tuple(
         make_entry(
-            _vocab(),
+            vocabulary(),
             day=date.today() - timedelta(days=ago),
             pain=ago,
-            activity="running",
+            activity="strength_training",
+            comfort_actions=["ice_or_heat"] if ago else [],
             note=note,
         )
         for ago, note in ((2, "=SUM(1+1)"), (1, "+44 call the physio"), (0, "plain words"))
@@ -290,7 +290,15 @@ def test_an_exported_csv_is_spreadsheet_safe_and_imports_back_identical(
         page.get_by_role("button", name="Download CSV (for spreadsheets)").click()
     saved = Path(download.value.path())
     text = saved.read_bytes().decode("utf-8")
-    assert text.startswith("\ufeffid,date,pain,activity,comfort_actions,note")
+    # What a spreadsheet shows: the page's words, not codes.
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[0] == [
+        "Date", "Pain (0 = none, 10 = worst)", "Activity", "Comfort actions tried", "Note",
+        "Entry id",
+    ]  # fmt: skip
+    assert {row[2] for row in rows[1:]} == {"Strength training or weightlifting"}
+    assert {row[3] for row in rows[1:]} == {"Ice or heat", ""}
+    assert "strength_training" not in text and "ice_or_heat" not in text
     assert "'=SUM(1+1)" in text and "'+44 call the physio" in text
 
     page.get_by_role("button", name="Delete all my diary data").click()
@@ -302,6 +310,10 @@ def test_an_exported_csv_is_spreadsheet_safe_and_imports_back_identical(
         {"name": "backup.csv", "mimeType": "text/csv", "buffer": saved.read_bytes()}
     )
     expect(page.get_by_text("The file holds 3 entries", exact=False)).to_be_visible()
+    # The preview is a table of the file's real rows, with each note whole.
+    preview = page.get_by_test_id("stTable")
+    expect(preview.locator("tbody tr")).to_have_count(3)
+    expect(preview.get_by_text("+44 call the physio", exact=True)).to_be_visible()
     page.get_by_role("button", name="Import 3 entries").click()
     expect(entry_cards(page)).to_have_count(3)
     expect(page.get_by_test_id("stText").get_by_text("=SUM(1+1)", exact=True)).to_be_visible()
@@ -336,3 +348,35 @@ def test_a_browser_that_blocks_storage_still_opens_the_diary_and_says_so(
     open_diary(page, app_url, wait_idle)
     expect(page.get_by_text("does not let BackCare keep data on this device")).to_be_visible()
     expect(page.get_by_text(EMPTY)).to_be_visible()
+
+
+def test_at_200_percent_text_the_entry_buttons_keep_their_words(
+    page: Page, app_url: str, wait_idle: Wait
+) -> None:
+    seed(page, app_url, diary(2))
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})  # 200 %
+    open_diary(page, app_url, wait_idle)
+    for label in ("Edit", "Delete"):
+        button = entry_cards(page).first.get_by_role("button", name=label)
+        expect(button).to_be_visible()
+        words = button.get_by_text(label, exact=True)
+        # The whole word is drawn: nothing of it is cut off by the button.
+        assert words.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), label
+
+
+def test_on_a_320_px_screen_the_legend_fits_inside_the_chart(
+    page: Page, app_url: str, wait_idle: Wait
+) -> None:
+    page.set_viewport_size({"width": 320, "height": 800})
+    seed(page, app_url, diary(6))
+    open_diary(page, app_url, wait_idle)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator("g.role-legend")).to_be_visible()
+    frame = chart.bounding_box()
+    legend = chart.locator("g.role-legend").bounding_box()
+    assert frame is not None and legend is not None
+    assert legend["x"] >= frame["x"] - 1
+    assert legend["x"] + legend["width"] <= frame["x"] + frame["width"] + 1, (legend, frame)
+    assert frame["x"] + frame["width"] <= 320

@@ -61,7 +61,9 @@ MALFORMED: tuple[Bad, ...] = (
     Bad("unknown comfort action", "d.csv", _csv(f",{DAY},3,running,hot_tub,"),
         "row 2: comfort action 'hot_tub' is not a known comfort action"),
     Bad("wrong columns", "d.csv", b"date,pain,mood\r\n2024-05-01,3,fine\r\n",
-        "row 1: expected the columns id, date, pain, activity, comfort_actions, note"),
+        "This file does not look like a BackCare diary export: its first row should name "
+        "the columns Date, Pain (0 = none, 10 = worst), Activity, Comfort actions tried, Note, "
+        "Entry id (missing Activity, Comfort actions tried, Note, Entry id; unexpected 'mood')"),
     Bad("a row with missing cells", "d.csv", _csv(f",{DAY},3"),
         "row 2: expected 6 cells, found 3"),
     Bad("empty file", "d.csv", b"", "the file is empty"),
@@ -90,7 +92,7 @@ MALFORMED: tuple[Bad, ...] = (
     Bad("JSON that is a list", "d.json", _json([_ok()]),
         'expected a JSON object with "format": "backcare-pain-diary"'),
     Bad("JSON of something else", "d.json", _json({"name": "my shopping"}),
-        "this JSON file is not a BackCare pain diary"),
+        "This file does not look like a BackCare diary export"),
     Bad("broken JSON", "d.json", b'{"format": "backcare-pain-diary", ',
         "this file: not valid JSON (line 1"),
     Bad("JSON from a newer version", "d.json",

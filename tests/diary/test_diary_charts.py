@@ -166,6 +166,40 @@ def test_pain_over_time_has_the_rolling_mean_line_and_a_marker_per_activity():
     assert spec["description"] == charts.trend_sentence(entries, TODAY)
 
 
+def test_every_chart_has_a_title_and_one_description_for_screen_readers():
+    entries = book(e(3, 7, comfort=["ice_or_heat"]), e(2, 5, "rest_day"), e(0, 3))
+    for chart, sentence in (
+        (charts.pain_over_time(entries, VOCAB, today=TODAY), charts.trend_sentence(entries, TODAY)),
+        (charts.pain_by_activity(entries, VOCAB), charts.activity_sentence(entries, VOCAB)),
+        (charts.comfort_chart(entries, VOCAB), charts.comfort_sentence(entries, VOCAB)),
+    ):
+        spec = _spec(chart)
+        assert spec["title"] and spec["description"] == sentence
+        # Axes, legends and marks stay out of the accessibility tree: no repeated tick labels.
+        config = spec["config"]
+        assert config["axis"]["aria"] is config["legend"]["aria"] is config["mark"]["aria"] is False
+
+
+@pytest.mark.parametrize("days", [1, 3, 40])
+def test_the_date_axis_ticks_at_most_once_a_day_with_room_for_the_first_and_last_dot(days):
+    entries = book(*(e(ago, 3) for ago in range(days)))
+    dots = _spec(charts.pain_over_time(entries, VOCAB, today=TODAY))["layer"][1]
+    x = dots["encoding"]["x"]
+    assert x["axis"]["tickMinStep"] == 24 * 60 * 60 * 1000
+    first, last = x["scale"]["domain"]
+    assert first == f"{day(days - 1) - timedelta(days=1)}T12:00:00"
+    assert last == f"{TODAY}T12:00:00"
+    assert x["scale"]["nice"] is False
+
+
+def test_legends_are_one_column_of_labels_that_fit_a_narrow_phone():
+    entries = book(e(3, 7, "strength_training", comfort=["ice_or_heat"]), e(2, 5), e(0, 3))
+    dots = _spec(charts.pain_over_time(entries, VOCAB, today=TODAY))["layer"][1]
+    bars = _spec(charts.comfort_chart(entries, VOCAB))["layer"][0]
+    for legend in (dots["encoding"]["color"]["legend"], bars["encoding"]["color"]["legend"]):
+        assert legend["columns"] == 1 and legend["labelLimit"] <= 240
+
+
 def test_charts_carry_their_data_inline_and_load_nothing_from_the_network():
     entries = book(e(3, 7, comfort=["ice_or_heat"], note="secret words"), e(2, 5), e(0, 3))
     for chart in (

@@ -44,8 +44,8 @@ def test_every_bad_row_is_listed_and_good_rows_do_not_hide_them():
     assert caught.value.problems == (
         "row 3: pain 11 is outside 0–10",
         "row 5: date '2024-13-01' is not a real date",
-        "row 5: activity 'yoga' is not one of: stretching, running, strength_training, "
-        "other_exercise, rest_day",
+        "row 5: activity 'yoga' is not one of: Stretching, Running, Strength training or "
+        "weightlifting, Other exercise, Rest day",
     )
 
 
@@ -69,7 +69,7 @@ def test_a_csv_or_txt_name_means_csv_whatever_the_content():
     book = changes.replace_with(
         [make_entry(VOCAB, day=DAY, pain=2, activity="stretching", entry_id="x1")]
     )
-    with pytest.raises(DiaryError, match="row 1: expected the columns"):
+    with pytest.raises(DiaryError, match="does not look like a BackCare diary export"):
         files.read_file(files.json_bytes(book), "diary.txt", VOCAB)
 
 
@@ -78,7 +78,7 @@ def test_json_without_a_recognisable_name_is_sniffed():
         [make_entry(VOCAB, day=DAY, pain=2, activity="stretching", entry_id="x1")]
     )
     assert files.read_file(files.json_bytes(book), "download", VOCAB) == book
-    assert files.read_file(files.csv_bytes(book), "download", VOCAB) == book
+    assert files.read_file(files.csv_bytes(book, VOCAB), "download", VOCAB) == book
 
 
 # --- encodings and arbitrary input (issue 13) --------------------------------------------------
@@ -95,7 +95,7 @@ BOOK = changes.replace_with(
 @pytest.mark.parametrize("kind", ["csv", "json"])
 def test_utf16_files_are_read_like_utf8(codec, kind):
     """Windows Notepad's "Unicode" and other editors save UTF-16, with or without a mark."""
-    text = files.to_csv(BOOK) if kind == "csv" else files.to_json(BOOK)
+    text = files.to_csv(BOOK, VOCAB) if kind == "csv" else files.to_json(BOOK)
     assert files.read_file(text.encode(codec), f"diary.{kind}", VOCAB) == BOOK
 
 
@@ -160,3 +160,62 @@ def test_any_bytes_import_or_are_refused_cleanly(data, filename):
 @settings(max_examples=200, deadline=None)
 def test_any_text_in_any_encoding_imports_or_is_refused_cleanly(text, codec):
     _read_or_refuse(text.encode(codec, errors="surrogatepass"), "d.csv")
+
+
+def test_the_csv_holds_the_words_the_page_shows_and_reads_them_back():
+    book = changes.replace_with(
+        [
+            make_entry(
+                VOCAB,
+                day=DAY,
+                pain=4,
+                activity="strength_training",
+                comfort_actions=["rest_and_ease_off", "ice_or_heat"],
+                note="sore, but better",
+                entry_id="x1",
+            )
+        ]
+    )
+    text = files.to_csv(book, VOCAB)
+    assert text.splitlines() == [
+        'Date,"Pain (0 = none, 10 = worst)",Activity,Comfort actions tried,Note,Entry id',
+        f"{DAY},4,Strength training or weightlifting,Rest and avoid what hurts; Ice or heat,"
+        '"sore, but better",x1',
+    ]
+    assert "rest_and_ease_off" not in text and "strength_training" not in text
+    assert files.read_file(files.csv_bytes(book, VOCAB), "mine.csv", VOCAB) == book
+
+
+def test_an_export_from_before_the_words_still_imports():
+    old = HEADER + f"x1,{DAY},4,strength_training,rest_and_ease_off;ice_or_heat,fine\r\n"
+    (entry,) = files.read_file(old.encode(), "old.csv", VOCAB)
+    assert (entry.id, entry.activity, entry.comfort_actions) == (
+        "x1",
+        "strength_training",
+        ("rest_and_ease_off", "ice_or_heat"),
+    )
+
+
+def test_words_typed_in_a_spreadsheet_are_read_whatever_their_case():
+    typed = (
+        "entry id,DATE,pain,activity,comfort actions tried,note\r\n"
+        f",{DAY},2,rest DAY,ice OR heat,\r\n"
+    )
+    (entry,) = files.read_file(typed.encode(), "typed.csv", VOCAB)
+    assert (entry.activity, entry.comfort_actions) == ("rest_day", ("ice_or_heat",))
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b'{"name": "my shopping list"}', "list.json"),
+        (b"[1, 2, 3]", "numbers.json"),
+        (b"Name,Phone\r\nAnna,0123\r\n", "contacts.csv"),
+        (b"\x89PNG\r\n" + bytes(64), "photo.csv"),
+    ],
+)
+def test_a_file_that_is_no_diary_export_is_told_so_in_plain_words(data, name):
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, name, VOCAB)
+    (problem,) = caught.value.problems
+    assert problem.startswith("This file does not look like a BackCare diary export: ")

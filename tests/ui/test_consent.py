@@ -50,6 +50,8 @@ def _results(answers: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.session_state["assessment"] = assess(answers or ANSWERS)
+    # At the urgent levels the offer waits behind "More": open it, as the person would.
+    at.session_state["results-more"] = True
     at.switch_page(page("results")).run()
     assert not at.exception, at.exception
     return at
@@ -72,7 +74,7 @@ def _saved(path: Path) -> list[tuple]:
         store.close()
 
 
-def test_sharing_starts_off_and_the_page_lists_exactly_what_would_be_shared(environment):
+def test_sharing_starts_off_and_the_page_lists_exactly_what_would_be_shared(environment, kb):
     environment()
     at = _results()
     assert _box(at).value is False
@@ -80,12 +82,33 @@ def test_sharing_starts_off_and_the_page_lists_exactly_what_would_be_shared(envi
     listing = next(m.value for m in at.markdown if "**Week:**" in m.value)
     record = from_assessment(assess(ANSWERS), site_id="default", mode="personal", day=date.today())
     assert f"**Week:** {record.week}" in listing
-    assert "**Age band:** 30-39" in listing and "**Pain band:** 4-6" in listing
-    assert "**Activity:** running" in listing and "**Warning signs that applied:** fever" in listing
+    assert "**Age band:** 30 to 39" in listing and "**Pain band:** 4 to 6 out of 10" in listing
+    assert "**Activity:** Running" in listing
+    assert f"**Warning signs that applied:** {kb.questions['fever'].text}" in listing
+    assert "**Where:** your own device, not a clinic's" in listing
     assert "**Triage level:** See a doctor today" in listing
     assert "**Top possible causes:** Impact from running" in listing
     assert listing.count("\n- ") == 7  # eight fields, nothing more
     assert not at.success
+
+
+def test_the_listing_is_in_words_with_no_internal_codes(environment):
+    environment(BACKCARE_MODE="kiosk", BACKCARE_SITE_ID="riverside")
+    # No age or pain given; two warning signs, one of them from an answer's value.
+    at = _results(
+        {
+            "activity": "strength_training",
+            "bladder_bowel_change": True,
+            "pain_feels": ["shooting_down_leg"],
+        }
+    )
+    listing = next(m.value for m in at.markdown if "**Week:**" in m.value)
+    assert "**Age band:** not given" in listing and "**Pain band:** not given" in listing
+    assert "**Activity:** Strength training or weightlifting" in listing
+    assert "New trouble peeing" in listing and "Shooting down a leg" in listing
+    assert "**Where:** this clinic's shared device (site name: riverside)" in listing
+    for code in ("unknown", "bladder_bowel_change", "shooting_down_leg", "strength_training"):
+        assert code not in listing, code
 
 
 def test_sharing_saves_one_record_and_thanks_only_once_it_is_saved(environment):

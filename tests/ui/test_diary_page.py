@@ -21,7 +21,7 @@ from backcare.diary.entries import Entry, Vocabulary, make_entry
 from backcare.ui import diary_state as shared
 from backcare.ui.browser_storage import answered, state_key
 from tests.diary.diary_malformed import MALFORMED, Bad
-from tests.ui.app_under_test import APP, page
+from tests.ui.app_under_test import APP, no_warning_signs, page
 
 ROOT = Path(__file__).resolve().parents[2]
 DIARY = page("diary")
@@ -132,6 +132,18 @@ def test_the_page_says_where_the_diary_lives():
 
 
 # --- adding, editing, deleting ----------------------------------------------------------------
+
+
+def test_a_confirmation_stays_until_the_next_action():
+    at = open_diary(entry(2, 6, entry_id="old"))
+    fill(at, "diary_add", pain=5, activity="rest_day", note="calm day")
+    press(at, "Add to my diary")
+    # The browser confirming the save, and any other rerun it makes, keep the message.
+    at.session_state[STORE] = answered(files.to_json(session_entries(at)), rev="saved")
+    at.run().run()
+    assert at.success[0].value.startswith("Added your entry for")
+    press(at, "Edit", key_prefix="diary_edit_button_old")
+    assert not at.success
 
 
 def test_adding_an_entry_shows_it_and_asks_the_browser_to_store_it():
@@ -270,9 +282,12 @@ def test_a_merge_import_previews_then_adds_and_updates():
     at = open_diary(mine, shared_old)
     shared_new = entry(2, 1, entry_id="shared", note="edited elsewhere")
     fresh = entry(1, 2, entry_id="fresh")
-    _upload(at, "other.csv", files.csv_bytes(changes.replace_with([shared_new, fresh])))
+    _upload(at, "other.csv", files.csv_bytes(changes.replace_with([shared_new, fresh]), VOCAB))
     assert "The file holds 2 entries" in text_of(at)
-    assert at.dataframe and written(at) == NOTHING  # a preview changes nothing
+    (preview,) = at.table
+    # Only the file's real rows, each note whole.
+    assert len(preview.value) == 2 and "edited elsewhere" in list(preview.value["Note"])
+    assert written(at) == NOTHING  # a preview changes nothing
     assert at.radio[-1].value == "merge"
     press(at, "Import 2 entries")
     assert written(at) == (mine, shared_new, fresh)
@@ -296,7 +311,7 @@ def test_a_replace_import_needs_a_tick_first():
 def test_an_empty_diary_imports_without_asking_how():
     incoming = changes.replace_with([entry(1, 2), entry(0, 4)])
     at = open_diary()
-    _upload(at, "d.csv", files.csv_bytes(incoming))
+    _upload(at, "d.csv", files.csv_bytes(incoming, VOCAB))
     press(at, "Import 2 entries")
     assert written(at) == incoming
 
@@ -350,7 +365,9 @@ def test_a_change_from_another_tab_replaces_this_sessions_copy():
 
 def test_the_results_page_starts_an_entry_with_todays_pain_and_activity():
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["assessment"] = assess({"activity": "strength_training", "pain_now": 6})
+    at.session_state["assessment"] = assess(
+        {"activity": "strength_training", "pain_now": 6, **no_warning_signs()}
+    )
     at.run()
     at.switch_page(page("results")).run()
     press(at, "Add today to my pain diary")
@@ -384,7 +401,9 @@ def test_in_kiosk_mode_the_diary_page_shows_nothing_and_reads_no_storage(kiosk):
 
 def test_in_kiosk_mode_the_results_page_offers_no_diary(kiosk):
     at = AppTest.from_file(page("results"), default_timeout=30)
-    at.session_state["assessment"] = assess({"activity": "running", "pain_now": 3})
+    at.session_state["assessment"] = assess(
+        {"activity": "running", "pain_now": 3, **no_warning_signs()}
+    )
     at.run()
     assert not at.exception
     assert "Add today to my pain diary" not in [b.label for b in at.button]
@@ -392,6 +411,8 @@ def test_in_kiosk_mode_the_results_page_offers_no_diary(kiosk):
 
 def test_in_personal_mode_the_results_page_offers_the_diary():
     at = AppTest.from_file(page("results"), default_timeout=30)
-    at.session_state["assessment"] = assess({"activity": "running", "pain_now": 3})
+    at.session_state["assessment"] = assess(
+        {"activity": "running", "pain_now": 3, **no_warning_signs()}
+    )
     at.run()
     assert "Add today to my pain diary" in [b.label for b in at.button]

@@ -78,6 +78,8 @@ def server(monkeypatch, store_file):
         for name in ("BACKCARE_ANALYST_PASSWORD", "BACKCARE_MODE", "BACKCARE_SHARE_DEFAULT"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("BACKCARE_STORE", str(store_file))
+        # An analysts' server: Insights is off unless the server switches it on.
+        monkeypatch.setenv("BACKCARE_INSIGHTS", "true")
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         settings.current.cache_clear()
@@ -282,15 +284,26 @@ def test_signing_out_asks_for_the_password_again(server):
     assert not at.metric
 
 
+def test_with_insights_switched_off_the_page_says_not_available_here(server):
+    # The server's own switch, not the password, decides (the browser test visits /insights).
+    server(BACKCARE_ANALYST_PASSWORD=PASSWORD, BACKCARE_INSIGHTS="false")
+    direct = AppTest.from_file(PAGE, default_timeout=60)
+    direct.run()
+    assert not direct.exception, direct.exception
+    assert direct.title[0].value == "Not available here"
+    assert "Insights are not available here." in _texts(direct)
+    assert not direct.text_input and not _charts(direct)
+
+
 def test_a_kiosk_has_no_insights_page_and_refuses_a_direct_run(server):
-    server(BACKCARE_MODE="kiosk", BACKCARE_ANALYST_PASSWORD=PASSWORD)
+    server(BACKCARE_MODE="kiosk", BACKCARE_ANALYST_PASSWORD=PASSWORD, BACKCARE_INSIGHTS="")
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(page("insights"))
     direct = AppTest.from_file(PAGE, default_timeout=60)
     direct.run()
-    assert direct.error[0].value == "Insights are not available on a kiosk."
+    assert direct.title[0].value == "Not available here"
     assert not direct.text_input and not direct.get("download_button")
 
 

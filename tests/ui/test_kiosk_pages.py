@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from backcare.kiosk.take_home import qr_svg, summary_text
 from backcare.settings import current
 from backcare.ui import kiosk as kiosk_module
-from tests.ui.app_under_test import APP
+from tests.ui.app_under_test import APP, answer_warning_signs
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120
@@ -90,6 +90,7 @@ def _complete(at: AppTest) -> None:
     _submit(at, "Next")
     _by_label(at.checkbox, "I mostly run on hard surfaces or downhill").check()
     _submit(at, "Next")
+    answer_warning_signs(at)
     _submit(at, "See my results")
     assert at.title[0].value == "Your results"
 
@@ -237,6 +238,7 @@ def test_personal_mode_keeps_start_again_and_shows_no_code(monkeypatch, tmp_path
         assert at.title[0].value == "Check your back pain"
         for _ in range(3):
             _submit(at, "Next")
+        answer_warning_signs(at)
         _submit(at, "See my results")
         labels = [b.label for b in at.button]
         assert "Start again" in labels and "Finish" not in labels

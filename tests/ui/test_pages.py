@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.app_under_test import APP, page
+from backcare import assess, settings
+from backcare.assessment.questionnaire import warning_items
+from tests.ui.app_under_test import APP, answer_warning_signs, page
 
 
 @pytest.fixture
@@ -40,16 +44,24 @@ def _tick(at: AppTest, label: str) -> None:
     _by_label(at.checkbox, label).check()
 
 
-def _complete(at: AppTest, warning: str | None = None) -> None:
+def _to_signs(at: AppTest) -> None:
+    """A runner who pushed on with tired, tight muscles: more than three causes fit."""
     _fill_pain_step(at)
     _press(at, "Next")
     _by_label(at.radio, "Did you warm up before you started?").set_value("no")
+    _tick(at, "I went harder, further or longer than felt comfortable")
+    _tick(at, "My back muscles were already tired before I started")
     _press(at, "Next")
     _tick(at, "I run in worn-out shoes or shoes with little cushioning or arch support")
     _tick(at, "I mostly run on hard surfaces or downhill")
+    _tick(at, "My back, hips or the backs of my thighs usually feel tight")
     _press(at, "Next")
-    if warning:
-        _by_label(at.radio, warning).set_value("yes")
+
+
+def _complete(at: AppTest, kb, warning: str | None = None) -> None:
+    """A runner's answers; every warning sign "No" except ``warning`` (an item id)."""
+    _to_signs(at)
+    answer_warning_signs(at, yes=(warning,) if warning else ())
     _press(at, "See my results")
 
 
@@ -68,6 +80,7 @@ def test_the_questionnaire_opens_on_step_one_with_progress(app):
 
 def test_answers_survive_moving_back_and_forth(app):
     _fill_pain_step(app, age=52)
+    _by_label(app.radio, "What were you doing when the pain began?").set_value("strength_training")
     _press(app, "Next")
     _tick(app, "I lifted heavy weights")
     _press(app, "Next")
@@ -75,7 +88,10 @@ def test_answers_survive_moving_back_and_forth(app):
     assert _by_label(app.checkbox, "I lifted heavy weights").value is True
     _press(app, "Back")
     assert _by_label(app.number_input, "How old are you?").value == 52
-    assert _by_label(app.radio, "What were you doing when the pain began?").value == "running"
+    assert (
+        _by_label(app.radio, "What were you doing when the pain began?").value
+        == "strength_training"
+    )
     assert app.session_state["answers"]["heavy_lifting"] is True
     assert app.session_state["answers"]["pain_now"] == 4
 
@@ -84,6 +100,70 @@ def test_questions_left_alone_are_not_answered(app):
     _press(app, "Next")
     answers = app.session_state["answers"]
     assert "days_since_onset" not in answers and "pain_now" not in answers
+
+
+def test_nothing_answered_gives_no_result_but_the_missing_signs_by_name(app, kb):
+    for label in ("Next", "Next", "Next", "See my results"):
+        _press(app, label)
+    # Still the warning step, not the results: every sign is named as missing.
+    assert app.title[0].value == "Check your back pain"
+    assert "Step 4 of 4" in app.get("progress")[0].proto.text
+    (message,) = app.error
+    assert message.value.startswith("**Please answer every warning sign first.** 20 warning")
+    for item in warning_items(kb):
+        assert kb.questions[item].text in message.value
+    assert not app.success and "assessment" not in app.session_state
+
+
+def test_one_sign_left_out_is_named_and_the_person_is_taken_back_to_it(app, kb):
+    _to_signs(app)
+    answer_warning_signs(app, skip=("fever",))
+    _press(app, "See my results")
+    (message,) = app.error
+    assert "1 warning sign is not answered yet" in message.value
+    assert kb.questions["fever"].text in message.value
+    assert kb.questions["chest_pain"].text not in message.value
+    # The page asks the browser to move the focus to that question's control.
+    arrival = next(c for c in app.get("bidi_component") if '"control": true' in c.proto.json)
+    assert '"target": "question-fever"' in arrival.proto.json
+    _by_label(app.radio, kb.questions["fever"].text).set_value("no")
+    _press(app, "See my results")
+    assert app.success[0].value.startswith("## Look after it yourself for now")
+
+
+@pytest.mark.parametrize(
+    ("sign", "banner", "title"),
+    [
+        (None, "success", "Look after it yourself for now"),
+        ("leg_numbness", "info", "Book an appointment with a doctor or physiotherapist"),
+        ("fever", "warning", "See a doctor today"),
+        ("saddle_numbness", "error", "Get emergency help now"),
+    ],
+)
+def test_all_no_gives_self_care_and_one_yes_gives_that_level(app, kb, sign, banner, title):
+    _complete(app, kb, warning=sign)
+    (shown,) = getattr(app, banner)
+    assert shown.value.startswith(f"## {title}")
+    others = {"success", "info", "warning", "error"} - {banner}
+    assert not any(getattr(app, kind) for kind in others if kind != "warning" or sign)
+
+
+def test_questions_that_cannot_matter_are_not_asked_and_not_sent(app, kb):
+    _fill_pain_step(app)
+    _by_label(app.radio, "What were you doing when the pain began?").set_value("stretching")
+    _press(app, "Next")
+    # A stretcher is not asked about heavy lifting, nor later about running shoes.
+    assert not any(c.label == "I lifted heavy weights" for c in app.checkbox)
+    _press(app, "Next")
+    labels = [c.label for c in app.checkbox]
+    assert kb.questions["worn_shoes"].text not in labels
+    assert kb.questions["hard_surface"].text not in labels
+    # An answer given before the activity changed is not sent to the assessment.
+    app.session_state["answers"]["worn_shoes"] = True
+    _press(app, "Next")
+    answer_warning_signs(app)
+    _press(app, "See my results")
+    assert "worn_shoes" not in app.session_state["assessment"].answers
 
 
 def test_warning_signs_are_each_a_yes_or_no_on_the_last_step(app):
@@ -98,39 +178,99 @@ def test_warning_signs_are_each_a_yes_or_no_on_the_last_step(app):
     assert [b.label for b in app.button] == ["Back", "See my results"]
 
 
-def test_a_runner_without_warning_signs_gets_self_care_and_running_advice(app):
-    _complete(app)
+def _open_fold(at: AppTest, key: str) -> None:
+    """Open a fold as a click would: its state is kept under its key, and the page reruns."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_a_runner_without_warning_signs_gets_a_short_decision_first(app, kb):
+    _complete(app, kb)
     assert app.title[0].value == "Your results"
-    assert app.success[0].value.startswith("**Look after it yourself for now**")
-    subheaders = [s.value for s in app.subheader]
-    assert any("Impact from running" in s for s in subheaders[:3]), subheaders
-    text = _text(app)
-    assert "Because you said:" in text
+    assert app.success[0].value.startswith("## Look after it yourself for now")
     assert [h.value for h in app.header] == [
         "Possible explanations",
         "What may ease it now",
         "Preventing it next time",
+        "Help improve care (optional)",
     ]
-    assert "does not diagnose" in text
-    bars = app.get("progress")
-    assert bars and "of your answers" in bars[0].proto.text
+    # Three explanations in full, each with why and its source, fit in words.
+    shown = [m.value for m in app.markdown if re.match(r"### \d\. ", m.value)]
+    assert len(shown) == 3 and "Impact from running" in "".join(shown)
+    for card in shown:
+        assert "Because you said:" in card and "*Source: " in card
+        assert re.search(r"\*\*Matches \d+ of your answers\.\*\*", card)
+    assert "%" not in _text(app) and not app.get("progress")
+    folds = [e.label for e in app.expander]
+    assert folds[0].startswith("Other possible explanations (")
+    assert any(f.startswith("More ways to ease it (") for f in folds)
+    # Folded explanations are drawn only once the fold is opened.
+    assert "### 4. " not in _text(app)
+    _open_fold(app, "results-more-causes")
+    assert "### 4. " in _text(app)
 
 
-def test_an_emergency_sign_puts_the_emergency_banner_first(app):
-    _complete(app, warning="Chest pain as well as the back pain")
+def test_at_most_three_comfort_actions_and_tips_before_their_folds(app, kb):
+    _complete(app, kb)
+    advice = [
+        m.value for m in app.markdown if m.value.startswith("### ") and "### 1." not in m.value
+    ]
+    for block in advice:
+        assert block.count("### ") <= 3
+
+
+def test_an_emergency_sign_puts_the_emergency_banner_first_and_folds_the_rest(app, kb):
+    _complete(app, kb, warning="chest_pain")
     banner = app.error[0].value
-    assert banner.startswith("**Get emergency help now**")
-    assert "999" in banner
-    assert "Chest pain together with back pain" in banner
-    # One alert, first; the details wait in a folded section, with a reminder after them.
-    assert len(app.error) == 1
-    assert "Remember: get emergency help now" in _text(app)
-    assert app.expander[0].label == "Possible causes and what may help"
+    assert banner.startswith("## Get emergency help now")
+    assert len(app.error) == 1 and not app.success
+    # One action, the largest: a tap-to-call link for the emergency number; and the
+    # level's own caution, which never says to wait and see.
+    (call,) = app.get("link_button")
+    assert (call.proto.label, call.proto.url) == ("Call 999", "tel:999")
+    assert app.caption[0].value == kb.levels["emergency"].disclaimer
+    # Why, after the action: the sign that fired, in words.
+    why = next(w.message for w in kb.warning_signs if w.id == "chest_pain")
+    assert any(m.value.startswith("**Why:**") and why in m.value for m in app.markdown)
+    # No explanations, no share offer and no diary prompt before "More" is opened.
+    assert not app.header and not app.checkbox
+    assert not any(b.label == "Add today to my pain diary" for b in app.button)
+    (more,) = app.expander
+    assert more.label.startswith("More")
+    _open_fold(app, "results-more")
+    assert any(c.label.startswith("Share a record") for c in app.checkbox)
+    assert any(b.label == "Add today to my pain diary" for b in app.button)
+    assert "### 1. " not in _text(app)  # never a list of everyday causes
+
+
+@pytest.fixture
+def numbers(monkeypatch):
+    monkeypatch.setenv("BACKCARE_EMERGENCY_NUMBER", "112")
+    monkeypatch.setenv("BACKCARE_URGENT_NUMBER", "116 117")
+    settings.current.cache_clear()
+    yield
+    settings.current.cache_clear()
+
+
+def test_a_site_sets_its_own_numbers_for_the_call(numbers, kb):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    _complete(at, kb, warning="fever")
+    (call,) = at.get("link_button")
+    assert (call.proto.label, call.proto.url) == ("Call 116 117", "tel:116117")
+    assert at.caption[0].value == kb.levels["urgent"].disclaimer
+
+
+def test_no_self_care_banner_while_a_warning_sign_is_unanswered(app):
+    # Whatever put it in the session, a result with unanswered signs is never self-care.
+    app.session_state["assessment"] = assess({"activity": "running", "age": 40})
+    app.switch_page(page("results")).run()
     assert not app.success
+    assert "cannot say yet whether it is safe" in app.warning[0].value
 
 
-def test_start_again_clears_every_answer(app):
-    _complete(app)
+def test_start_again_clears_every_answer(app, kb):
+    _complete(app, kb)
     _press(app, "Start again")
     assert app.title[0].value == "Check your back pain"
     assert "answers" not in app.session_state or not app.session_state["answers"]

@@ -64,6 +64,7 @@ def _results(answers: dict = STORY, *, stored: str | None = None) -> AppTest:
     """The results page of these answers, as if the questionnaire had just been finished."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["assessment"] = assess(answers)
+    at.session_state["results-more"] = True  # at the urgent levels the offer is behind "More"
     if stored is not None:
         at.session_state[state_key(STORAGE_NAME)] = answered(stored)
     at.run()
