@@ -52,7 +52,10 @@ def escaped(text: str) -> str:
             out.append(_NAMED[char])
         else:
             code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+            if code < 0x100:
+                out.append(f"\\x{code:02x}")
+            else:
+                out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
     return "".join(out)
 
 
@@ -63,9 +66,19 @@ def one_line(text: str, limit: int = MAX_LINE) -> str:
 
 
 def shortened(text: str, limit: int = EXCERPT) -> str:
-    """``text`` escaped, and cut short with an ellipsis when it is longer than ``limit``."""
-    short = escaped(text[:limit])
-    return short + "…" if len(text) > limit else short
+    """``text`` escaped, cut short with an ellipsis when the escaped text passes ``limit``.
+
+    Counted after escaping, since one hidden character can take ten to write.
+    """
+    out: list[str] = []
+    size = 0
+    for char in text:
+        piece = escaped(char)
+        if size + len(piece) > limit:
+            return "".join(out) + "…"
+        out.append(piece)
+        size += len(piece)
+    return "".join(out)
 
 
 def excerpt(value: object, limit: int = EXCERPT) -> str:

@@ -6,10 +6,13 @@ import streamlit as st
 
 from backcare.assessment.engine import knowledge_base
 from backcare.assessment.questionnaire import pages, warning_items
-from backcare.ui import kiosk, page_files, session
+from backcare.ui import arrival, kiosk, page_files, session
 
 kb = knowledge_base()
-st.title("BackCare")
+with st.container(key="welcome-heading"):
+    st.title("BackCare")
+# Focus on the title and nothing left in the announcer from the person before.
+arrival.arrive("welcome", "welcome-heading")
 st.header("Back hurting after stretching, running or lifting?")
 # Say how long it really is: only the questions that fit you are asked, but every
 # warning sign is, each one a Yes or No.

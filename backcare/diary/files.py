@@ -256,19 +256,21 @@ def _columns(headings: list[str]) -> list[str]:
     twice = len({f for f in fields if f}) != len([f for f in fields if f])
     if not (missing or unknown or twice):
         return [f for f in fields if f]
+    expected = ", ".join(CSV_HEADINGS.values())
+    shown = 3
+    if len(unknown) > shown:
+        unknown = [*unknown[:shown], f"and {len(unknown) - shown} more"]
+    # The expected names already say what is missing; add only what the row has wrong.
     detail = "; ".join(
         part
         for part in (
-            f"missing {', '.join(missing)}" if missing else "",
-            f"unexpected {', '.join(unknown)}" if unknown else "",
+            f"it does not know {', '.join(unknown)}" if unknown else "",
             "a column appears twice" if twice else "",
         )
         if part
     )
-    expected = ", ".join(CSV_HEADINGS.values())
-    raise DiaryError(
-        [f"{NOT_AN_EXPORT}: its first row should name the columns {expected} ({detail})"]
-    )
+    named = f"{NOT_AN_EXPORT}: its first row should name the columns {expected}"
+    raise DiaryError([f"{named} ({detail})" if detail else named])
 
 
 def from_csv(text: str, vocab: Vocabulary, *, today: date | None = None) -> tuple[Entry, ...]:

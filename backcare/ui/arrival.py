@@ -46,7 +46,7 @@ export default function (component) {
     }
     // Emptied first, so the same words said again are announced again.
     region.textContent = "";
-    setTimeout(() => { region.textContent = text; }, 120);
+    if (text) setTimeout(() => { region.textContent = text; }, 120);
   };
 
   const find = () => {
@@ -75,7 +75,9 @@ export default function (component) {
       window.scrollTo(0, 0);
     }
     target.focus({ preventScroll: true });
-    if (data.announce) announce(data.announce);
+    // Always: an arrival with nothing to say clears the last step's words, so a
+    // kiosk's welcome screen keeps nothing of the person before.
+    announce(data.announce || "");
   };
   arrive();
 }

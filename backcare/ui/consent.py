@@ -56,10 +56,11 @@ def _sign_words(kb: KnowledgeBase, sign_id: str) -> str:
 
 
 def _where(record: AnonymousRecord) -> str:
+    # The site name goes with the record whenever the server has one, so it is shown.
+    named = "" if record.site_id == "default" else f" (site name: {record.site_id})"
     if record.mode == "kiosk":
-        named = "" if record.site_id == "default" else f" (site name: {record.site_id})"
         return f"this clinic's shared device{named}"
-    return "your own device, not a clinic's"
+    return f"your own device, not a clinic's{named}"
 
 
 def _what_is_shared(record: AnonymousRecord) -> str:

@@ -44,7 +44,11 @@ def cluster(postgres: TempPostgres) -> Iterator[Cluster]:
     store = postgres.create_database(f"cluster_{uuid.uuid4().hex[:8]}")
     # Synthetic records first, so Insights has weeks with at least k records to show.
     assert main(["demo-data", "--rows", str(DEMO_RECORDS), "--seed", "3", "--store", store]) == 0
-    settings = {"BACKCARE_MODE": "personal", "BACKCARE_ANALYST_PASSWORD": PASSWORD}
+    settings = {
+        "BACKCARE_MODE": "personal",
+        "BACKCARE_ANALYST_PASSWORD": PASSWORD,
+        "BACKCARE_INSIGHTS": "true",
+    }
     with running(
         2, store=store, settings=settings, per_server=[{"BACKCARE_SITE_ID": s} for s in SITES]
     ) as cluster:

@@ -55,6 +55,7 @@ def _pills(page: Page) -> list[str]:
 
 
 def _tick_box(page: Page) -> list[str]:
+    choose(page, ACTIVITY, "Running")  # the surface question is asked of runners only
     press(page, "Next", to_step=2)
     press(page, "Next", to_step=3)
     tick(page, HARD_SURFACE)

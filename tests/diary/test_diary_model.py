@@ -228,7 +228,12 @@ def test_exported_csv_cells_cannot_run_in_a_spreadsheet():
     assert files.from_csv(text, VOCAB, today=TODAY) == tuple(risky)
 
 
-_note_chars = st.characters(blacklist_categories=("Cc", "Cs"))
+#: Notes refuse the invisible characters that flip the text's direction (see
+#: test_diary_files), so the round trip draws from everything else.
+_DIRECTION_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_note_chars = st.characters(
+    blacklist_categories=("Cc", "Cs"), blacklist_characters=_DIRECTION_CONTROLS
+)
 notes = st.one_of(
     st.text(_note_chars, max_size=MAX_NOTE),
     st.sampled_from(["=1+1", "'=1+1", "@cmd", "-", "+", "'", "a,b", 'say "hi"', "tab\u2028x"]),

@@ -92,6 +92,12 @@ def test_sharing_starts_off_and_the_page_lists_exactly_what_would_be_shared(envi
     assert not at.success
 
 
+def test_a_personal_server_with_a_site_name_says_it_goes_with_the_record(environment):
+    environment(BACKCARE_SITE_ID="hillside-physio")
+    listing = next(m.value for m in _results().markdown if "**Week:**" in m.value)
+    assert "**Where:** your own device, not a clinic's (site name: hillside-physio)" in listing
+
+
 def test_the_listing_is_in_words_with_no_internal_codes(environment):
     environment(BACKCARE_MODE="kiosk", BACKCARE_SITE_ID="riverside")
     # No age or pain given; two warning signs, one of them from an answer's value.

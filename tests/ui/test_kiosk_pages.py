@@ -24,7 +24,9 @@ from tests.ui.app_under_test import APP, answer_warning_signs
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120
 #: What a session may hold right after a wipe: the activity clock and the welcome buttons.
-AFTER_WIPE = {"_kiosk_last_active", "kiosk-start", "kiosk-about"}
+#: What the welcome screen itself keeps: its buttons, the idle mark and the arrival
+#: component's mount (which screen was arrived at; nothing the person entered).
+AFTER_WIPE = {"_kiosk_last_active", "kiosk-start", "kiosk-about", "backcare-js-arrival"}
 AGE = "How old are you?"
 ACTIVITY = "What were you doing when the pain began?"
 
@@ -95,6 +97,10 @@ def _complete(at: AppTest) -> None:
     assert at.title[0].value == "Your results"
 
 
+#: The kiosk's idle watch among the page's components (arrival and help text are others).
+IDLE_COMPONENT = "backcare_kiosk_idle"
+
+
 def _texts(at: AppTest) -> str:
     parts = [m.value for m in (*at.markdown, *at.title, *at.header, *at.subheader, *at.caption)]
     parts += [a.value for a in (*at.error, *at.warning, *at.info, *at.success)]
@@ -103,8 +109,7 @@ def _texts(at: AppTest) -> str:
 
 def _watch(at: AppTest) -> dict:
     """What the idle watch told the browser on the last run (the dialog is drawn there)."""
-    (watch,) = at.get("bidi_component")
-    assert watch.proto.component_name == "backcare_kiosk_idle"
+    (watch,) = [c for c in at.get("bidi_component") if c.proto.component_name == IDLE_COMPONENT]
     return json.loads(watch.proto.json)
 
 
