@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 8.0
 SENTENCE_WORDS = 6
 #: Python sources whose string literals a person may read.
-PAGE_SOURCES = ("pages/*.py", "backcare/ui/*.py")
+PAGE_SOURCES = ("pages/*.py", "backcare/ui/**/*.py")
 
 #: Code, CSS, HTML, icons: a semicolon only counts at a line's end (prose uses them inside).
 _CODE = re.compile(
