@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 8.0
 SENTENCE_WORDS = 6
 #: Python sources whose string literals a person may read.
-PAGE_SOURCES = ("pages/*.py", "backcare/ui/*.py")
+PAGE_SOURCES = ("pages/*.py", "backcare/ui/**/*.py")
 
 #: Code, CSS, HTML, icons: a semicolon only counts at a line's end (prose uses them inside).
 _CODE = re.compile(
@@ -134,8 +134,20 @@ def _readable(text: str) -> bool:
     return (" " in text and words(text) >= 2) or bool(re.fullmatch(r"[A-Z][a-z]+", text))
 
 
+def _page_of(path: Path) -> str:
+    """Whose labels these are: the parts of a page (backcare/ui/<page>/) go with pages/<page>.py."""
+    where = path.relative_to(ROOT)
+    if where.parts[:2] == ("backcare", "ui") and len(where.parts) == 4:
+        page = Path("pages", f"{where.parts[2]}.py")
+        if (ROOT / page).exists():
+            return str(page)
+    return str(where)
+
+
 def page_texts() -> Iterator[Text]:
     """String literals of the pages and the Streamlit helpers that a person reads."""
+    short: dict[str, list[str]] = {}
+    prose: dict[str, list[str]] = {}
     for pattern in PAGE_SOURCES:
         for path in sorted(ROOT.glob(pattern)):
             tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -146,7 +158,7 @@ def page_texts() -> Iterator[Text]:
                 if isinstance(node, ast.JoinedStr)
                 for v in node.values
             }
-            short, prose = [], []
+            page = _page_of(path)
             for node in ast.walk(tree):
                 if id(node) in skip or id(node) in inner:
                     continue
@@ -155,15 +167,15 @@ def page_texts() -> Iterator[Text]:
                     continue
                 where = f"{path.relative_to(ROOT)}:{node.lineno}"
                 if words(text) >= SENTENCE_WORDS:
-                    prose.append(text)
+                    prose.setdefault(page, []).append(text)
                     yield Text(where, text)
                 else:
-                    short.append(text)
-            if short:  # a page's labels are read as part of the page
-                yield Text(
-                    f"{path.relative_to(ROOT)} (its short labels, read with the page)",
-                    " ".join(_sentence(s) for s in short + prose),
-                )
+                    short.setdefault(page, []).append(text)
+    for page, labels in short.items():  # a page's labels are read as part of the page
+        yield Text(
+            f"{page} (its short labels, read with the page)",
+            " ".join(_sentence(s) for s in labels + prose.get(page, [])),
+        )
 
 
 def too_hard(texts: Iterator[Text]) -> list[str]:

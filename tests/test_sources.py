@@ -14,7 +14,7 @@ def _readable_files() -> list[Path]:
     return [
         *sorted((ROOT / "data").glob("*.csv")),
         *sorted((ROOT / "pages").glob("*.py")),
-        *sorted((ROOT / "backcare" / "ui").glob("*.py")),
+        *sorted((ROOT / "backcare" / "ui").rglob("*.py")),
     ]
 
 

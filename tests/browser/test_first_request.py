@@ -28,8 +28,8 @@ PERSONAL_MENU = {"Check your back", "Results", "Pain diary", "About", "Insights"
 #: What a menu of files would say: the name of every Python file a visitor could be shown.
 FILE_NAMES = {
     path.stem.lstrip("_").replace("_", " ")
-    for folder in ("pages", "backcare/ui")
-    for path in (ROOT / folder).glob("*.py")
+    for pattern in ("pages/*.py", "backcare/ui/**/*.py")
+    for path in ROOT.glob(pattern)
 } | {"app", "router", "streamlit app"}
 
 _LOOK = """() => ({
