@@ -7,8 +7,6 @@ tests use the system Chromium at /usr/bin/chromium.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _analysts import analysts_settings
 from _flow import QuickKiosk
 from playwright.sync_api import Page, expect
 
@@ -115,19 +114,9 @@ class InsightsServer:
 def insights_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InsightsServer]:
     """A personal-mode server with synthetic shared records and an analyst password."""
     folder = tmp_path_factory.mktemp("streamlit-insights")
-    store = folder / "store.duckdb"
-    subprocess.run(
-        [sys.executable, "-m", "backcare", "demo-data", "--rows", "1200", "--seed", "5",
-         "--store", str(store)],
-        cwd=ROOT, check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
     password = "browser test password"
-    settings = {
-        "BACKCARE_STORE": str(store),
-        "BACKCARE_ANALYST_PASSWORD": password,
-        "BACKCARE_INSIGHTS": "true",  # an analysts' server
-    }
-    with _running_app(folder / "server.log", {"BACKCARE_MODE": "personal", **settings}) as url:
+    settings = analysts_settings(folder, password, rows=1200, seed=5)
+    with _running_app(folder / "server.log", settings) as url:
         yield InsightsServer(url, password)
 
 

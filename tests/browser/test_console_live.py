@@ -4,18 +4,15 @@ still there, answering, with its memory where it was (issue 13)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
+from _analysts import analysts_settings
 from playwright.sync_api import Page, expect
 
 from tests.live_server import LiveServer, rss_mb, serve
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "console test password"
 #: The first run imports the whole stack and the first sign-in opens the store.
 FIRST_RUN_MS = 90_000
@@ -33,18 +30,7 @@ HOGS = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("streamlit-console")
-    store = folder / "store.duckdb"
-    subprocess.run(
-        [sys.executable, "-m", "backcare", "demo-data", "--rows", "600", "--seed", "3",
-         "--store", str(store)],
-        cwd=ROOT, check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    settings = {
-        "BACKCARE_MODE": "personal",
-        "BACKCARE_STORE": str(store),
-        "BACKCARE_ANALYST_PASSWORD": PASSWORD,
-        "BACKCARE_INSIGHTS": "true",
-    }
+    settings = analysts_settings(folder, PASSWORD, rows=600, seed=3)
     with serve(folder / "server.log", settings) as live:
         yield live
 

@@ -136,13 +136,19 @@ def test_the_date_axis_has_one_tick_a_day_and_no_dot_is_cut_off(
     dates = labels.evaluate_all("els => els.map((e) => e.textContent)")
     assert len(set(dates)) == len(dates) == 3, dates
     # The plot's own frame is the first background path; the dots are the symbol marks.
-    plot = chart.locator("path.background").first.bounding_box()
     dots = chart.locator("g.mark-symbol.role-mark path")
-    assert plot is not None and dots.count() == 3
-    for n in range(3):
-        box = dots.nth(n).bounding_box()
-        assert box is not None
-        assert plot["x"] <= box["x"] and box["x"] + box["width"] <= plot["x"] + plot["width"]
+    expect(dots).to_have_count(3)
+    # Vega draws again when the column settles to its width: measure once both agree.
+    wait_idle(page)
+    all_dots_inside = """(chart) => {
+        const frame = chart.querySelector("path.background").getBoundingClientRect();
+        const dots = [...chart.querySelectorAll("g.mark-symbol.role-mark path")];
+        return dots.length === 3 && frame.width > 0 && dots.every((dot) => {
+            const box = dot.getBoundingClientRect();
+            return frame.left <= box.left && box.right <= frame.right;
+        });
+    }"""
+    page.wait_for_function(all_dots_inside, arg=chart.element_handle(), timeout=10_000)
 
 
 def test_the_charts_render_with_a_sentence_under_them(
