@@ -145,9 +145,7 @@ def test_applicable_answers_all_apply_and_keep_every_warning_answer(answers):
 
 
 #: "| running story | 25 (7, 4, 9, 5) | 20 |": questions answered (per step), signs read.
-_TABLE_ROW = re.compile(
-    r"\| (stretching|running|lifting) story \| (\d+) \(([\d, ]+)\) \| (\d+) \|"
-)
+_TABLE_ROW = re.compile(r"\| (stretching|running|lifting) story \| (\d+) \(([\d, ]+)\) \| (\d+) \|")
 
 
 def _documented_counts(readme: Path) -> dict[str, tuple[int, list[int], int]]:

@@ -66,9 +66,7 @@ def test_only_answered_signs_are_sent_and_a_yes_is_never_dropped(groups, follow_
 def test_the_triage_equals_assess_on_the_flat_answers(flat, cautious, activity):
     """A person answers the groups truthfully (Yes when any sign applies; a cautious Yes
     is fine too) and each follow-up sign as the flat set says: same answers, same triage."""
-    groups = {
-        g.id: any(flat[s] for s in g.signs) or g.id in cautious for g in KB.warning_groups
-    }
+    groups = {g.id: any(flat[s] for s in g.signs) or g.id in cautious for g in KB.warning_groups}
     asked = {s for g in follow_up_groups(KB, groups) for s in g.signs}
     follow_up = {s: flat[s] for s in asked}
     sent = sign_answers(KB, groups, follow_up)
