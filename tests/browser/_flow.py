@@ -296,6 +296,10 @@ def kb_warning_signs(page: Page, *, yes: tuple[str, ...] = ()) -> None:
         return
     kb_press(page, "See my results")
     at_follow_up(page)
+    # Arrived as at every step change: the focus on the new heading, which is in view.
+    heading = page.get_by_role("heading", name=FOLLOW_UP_TITLE, exact=True)
+    expect(heading).to_be_focused()
+    expect(heading).to_be_in_viewport()
     kb = knowledge_base()
     for group, said_yes in groups:
         for item in group.signs if said_yes else ():
