@@ -174,17 +174,7 @@ else:
 shown = tuple(q for q in current.questions if applies(q, session.answers()))
 
 attempt, asked_for = st.session_state.get(session.MISSING, (0, ()))
-if on_groups:
-    still = {g.id for g in warning_step.missing_groups(kb)}
-    missing_groups = tuple(g for g in kb.warning_groups if g.id in asked_for and g.id in still)
-    message, said = warning_step.groups_message(missing_groups)
-    first_missing = warning_step.group_control(missing_groups[0]) if missing_groups else ""
-elif on_follow_up:
-    missing_signs = tuple(s for s in warning_step.missing_signs(kb) if s in asked_for)
-    message, said = warning_step.signs_message(kb, missing_signs)
-    first_missing = help_text.container_key(missing_signs[0]) if missing_signs else ""
-else:
-    first_missing = ""
+missing = warning_step.still_missing(kb, asked_for, follow_up=on_follow_up) if last else None
 
 where = f"Step {min(index, warning_index) + 1} of {len(steps)}: {title}"
 st.set_page_config(page_title=f"{where} · BackCare")
@@ -196,8 +186,8 @@ with st.form(f"step_{step_id}", border=False, enter_to_submit=False):
     with st.container(key=f"step-heading-{step_id}"):
         st.header(title, anchor=False)
     st.write(intro)
-    if first_missing:
-        st.error(message, icon=":material/priority_high:")
+    if missing:
+        st.error(missing.message, icon=":material/priority_high:")
     if on_groups:
         warning_step.draw_groups(kb)
     elif on_follow_up:
@@ -234,9 +224,9 @@ if error := st.session_state.pop(_ERROR, None):
     st.error(f"Some answers could not be used: {error}")
 
 st.caption("BackCare suggests what might be going on. It does not diagnose.")
-if first_missing:
+if missing:
     # Back where something was left out: the focus goes to the first one.
-    arrival.arrive(f"assessment:missing:{attempt}", first_missing, said, control=True)
+    arrival.arrive(f"assessment:missing:{attempt}", missing.target, missing.said, control=True)
 else:
     arrival.arrive(f"assessment:{step_id}", f"step-heading-{step_id}", where)
 help_text.link_captions()

@@ -12,6 +12,7 @@ sign the person did not answer, through its group or on its own.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -133,7 +134,7 @@ def missing_groups(kb: KnowledgeBase) -> tuple[WarningGroup, ...]:
     return unanswered_groups(kb, group_answers())
 
 
-def missing_signs(kb: KnowledgeBase) -> tuple[str, ...]:
+def _missing_signs(kb: KnowledgeBase) -> tuple[str, ...]:
     """Signs of the groups answered Yes that have no answer of their own yet."""
     answers = session.answers()
     return tuple(
@@ -144,19 +145,38 @@ def missing_signs(kb: KnowledgeBase) -> tuple[str, ...]:
     )
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many} {'is' if n == 1 else 'are'} not answered yet"
+@dataclass(frozen=True)
+class Missing:
+    """What "See my results" found left out on this page, and where the focus goes."""
+
+    #: The refusal shown above the questions, naming each item left out.
+    message: str
+    #: Its short form, said out loud as the focus moves.
+    said: str
+    #: The container key of the first item left out.
+    target: str
 
 
-def groups_message(groups: tuple[WarningGroup, ...]) -> tuple[str, str]:
-    """The refusal shown above the groups, and the short form said out loud."""
+def still_missing(
+    kb: KnowledgeBase, asked_for: tuple[str, ...], *, follow_up: bool
+) -> Missing | None:
+    """Of the groups or signs a refusal named, those still unanswered on this page (or None)."""
+    if follow_up:
+        signs = tuple(s for s in _missing_signs(kb) if s in asked_for)
+        if not signs:
+            return None
+        said = _count(len(signs), "warning sign", "warning signs")
+        lines = [f"**Please answer every warning sign first.** {said}:", ""]
+        lines += [f"- {kb.questions[s].text}" for s in signs]
+        return Missing("\n".join(lines), said, help_text.container_key(signs[0]))
+    groups = tuple(g for g in missing_groups(kb) if g.id in asked_for)
+    if not groups:
+        return None
     said = _count(len(groups), "group of warning signs", "groups of warning signs")
     lines = [f"**Please answer Yes or No for every group first.** {said}:", ""]
-    return "\n".join(lines + [f"- {g.title}" for g in groups]), said
+    lines += [f"- {g.title}" for g in groups]
+    return Missing("\n".join(lines), said, group_control(groups[0]))
 
 
-def signs_message(kb: KnowledgeBase, signs: tuple[str, ...]) -> tuple[str, str]:
-    """The refusal shown above the follow-up signs, and the short form said out loud."""
-    said = _count(len(signs), "warning sign", "warning signs")
-    lines = [f"**Please answer every warning sign first.** {said}:", ""]
-    return "\n".join(lines + [f"- {kb.questions[s].text}" for s in signs]), said
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many} {'is' if n == 1 else 'are'} not answered yet"

@@ -139,12 +139,18 @@ def _group_of(kb, sign: str):
     return next(g for g in kb.warning_groups if sign in g.signs)
 
 
-def test_a_yes_group_asks_each_of_its_signs_and_refuses_results_until_answered(app, kb):
+def _to_follow_up_of(app: AppTest, kb, sign: str):
+    """Every group "No" but the one holding ``sign``: "Yes", then on to its follow-up."""
     _to_signs(app)
     answer_warning_signs(app)
-    group = _group_of(kb, "fever")
+    group = _group_of(kb, sign)
     group_radio(app, group).set_value("yes")
     _press(app, "See my results")
+    return group
+
+
+def test_a_yes_group_asks_each_of_its_signs_and_refuses_results_until_answered(app, kb):
+    group = _to_follow_up_of(app, kb, "fever")
     # The follow-up: the group's signs, each its own Yes/No with nothing chosen.
     assert "Step 4 of 4: Which of these apply to you?" in app.get("progress")[0].proto.text
     assert [r.label for r in app.radio] == [kb.questions[s].text for s in group.signs]
@@ -172,11 +178,7 @@ def test_a_yes_group_asks_each_of_its_signs_and_refuses_results_until_answered(a
 
 
 def test_a_yes_group_then_no_to_each_sign_is_self_care(app, kb):
-    _to_signs(app)
-    answer_warning_signs(app)
-    group = _group_of(kb, "fever")
-    group_radio(app, group).set_value("yes")
-    _press(app, "See my results")
+    _to_follow_up_of(app, kb, "fever")
     for radio in app.radio:
         radio.set_value("no")
     _press(app, "See my results")
