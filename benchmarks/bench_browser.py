@@ -57,7 +57,7 @@ def _timed_click(page: Page, button: str, text: str) -> float:
 def _to_last_step(page: Page) -> None:
     for step in (2, 3, 4):
         press(page, "Next", to_step=step)
-    answer_warning_signs(page)  # every sign "No": the results need them all answered
+    answer_warning_signs(page)  # every group "No": the results need every sign answered
 
 
 def _submit_to_banner(page: Page) -> float:

@@ -15,12 +15,13 @@ with st.container(key="welcome-heading"):
 arrival.arrive("welcome", "welcome-heading")
 st.header("Back hurting after stretching, running or lifting?")
 # Say how long it really is: only the questions that fit you are asked, but every
-# warning sign is, each one a Yes or No.
+# warning sign is read, a few at a time.
 st.write(
     f"There are {len(pages(kb))} short steps. First some questions about your pain and what "
     f"you did; you only see the ones that fit you. Then {len(warning_items(kb))} warning "
-    "signs: answer Yes or No to each. BackCare first tells you whether you need help and "
-    "how soon, then what may be behind the pain and what may ease it. It does not diagnose."
+    f"signs in {len(kb.warning_groups)} short lists: answer Yes or No for each list. "
+    "BackCare first tells you whether you need help and how soon, then what may be behind "
+    "the pain and what may ease it. It does not diagnose."
 )
 st.info(
     "**This is a shared device.** Your answers are cleared when you press Finish, "

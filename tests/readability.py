@@ -85,6 +85,15 @@ def data_texts(kb: KnowledgeBase) -> Iterator[Text]:
             yield Text(f"questions.csv {q.id} help", _with(q.text, q.help))
         for option in q.options:
             yield Text(f"question_options.csv {q.id}={option.value}", _with(q.text, option.label))
+    for group in kb.warning_groups:
+        # Read as the page shows it: the title, its signs listed, then the question.
+        signs = " ".join(_sentence(kb.questions[s].text) for s in group.signs)
+        yield Text(
+            f"warning_groups.csv {group.id} title",
+            f"{_sentence(group.title)} {signs} Do any of these apply to you?",
+        )
+        if words(group.title) >= SENTENCE_WORDS:
+            yield Text(f"warning_groups.csv {group.id} title alone", group.title)
     for cause in kb.causes.values():
         yield Text(f"causes.csv {cause.id} title", _with(cause.title, cause.explanation))
         yield Text(f"causes.csv {cause.id} explanation", cause.explanation)

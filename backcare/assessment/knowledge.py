@@ -171,6 +171,16 @@ class WarningSign:
 
 
 @dataclass(frozen=True)
+class WarningGroup:
+    """Warning signs asked together ("Do any of these apply to you?"), listed under ``title``."""
+
+    id: str
+    title: str
+    #: The warning-sign items of this group, in the order they are listed.
+    signs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Advice:
     id: str
     kind: str
@@ -194,6 +204,8 @@ class KnowledgeBase:
     levels: dict[str, TriageLevel]
     warning_signs: tuple[WarningSign, ...]
     advice: dict[str, Advice]
+    #: The warning-sign step's groups (warning_groups.csv): each sign in exactly one.
+    warning_groups: tuple[WarningGroup, ...]
 
     def source_titles(self, ids: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(self.sources[i].title for i in ids)
@@ -680,6 +692,39 @@ def _load_warning_signs(
     return tuple(signs.values())
 
 
+def _load_warning_groups(
+    data_dir: Path, questions: dict[str, Question], timelines: dict[str, Timeline]
+) -> tuple[WarningGroup, ...]:
+    """warning_groups.csv: every warning-sign question in exactly one group, none elsewhere.
+
+    A "No" to a group answers each of its signs "No", so a sign missing from every
+    group would never be asked, and a sign in two groups could get two answers.
+    """
+    in_step = [q.id for q in questions.values() if q.step == WARNING_STEP]
+    groups: dict[str, WarningGroup] = {}
+    placed: dict[str, str] = {}
+    for check, row in _each(data_dir, "warning_groups.csv", ("id", "title", "signs"), timelines):
+        gid = check.unique(groups, check.text(row, "id"))
+        if not re.fullmatch(r"[a-z_]+", gid):
+            raise check.fail(f"id '{gid}' must be lower-case letters and '_' only")
+        signs = check.ids(row, "signs", questions)
+        for sign in signs:
+            if sign not in in_step:
+                raise check.fail(f"'{sign}' is not a question of the '{WARNING_STEP}' step")
+            if sign in placed:
+                raise check.fail(f"'{sign}' is already in the group '{placed[sign]}'")
+            placed[sign] = gid
+        groups[gid] = WarningGroup(gid, check.text(row, "title"), signs)
+    left_out = [item for item in in_step if item not in placed]
+    if left_out:
+        raise KnowledgeError(
+            "warning_groups.csv",
+            None,
+            f"warning signs in no group (they would never be asked): {', '.join(left_out)}",
+        )
+    return tuple(groups.values())
+
+
 def _load_advice(
     data_dir: Path,
     causes: dict[str, Cause],
@@ -730,6 +775,7 @@ def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
         levels=levels,
         warning_signs=_load_warning_signs(data_dir, questions, levels, sources, timelines),
         advice=_load_advice(data_dir, causes, sources, timelines),
+        warning_groups=_load_warning_groups(data_dir, questions, timelines),
     )
 
 

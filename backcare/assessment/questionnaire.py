@@ -4,17 +4,38 @@ The pages draw one widget per question; this module decides what a widget
 starts with and what its value means as a contract answer, which questions
 apply to this person at all, and which warning signs are still unanswered, so
 that logic is tested without a browser. `None` always means "not answered".
+
+The warning signs are asked in groups (data/warning_groups.csv): one Yes or No
+per group, with its signs listed under it. "No" answers each sign of the group
+"No"; "Yes" asks each of its signs as its own Yes or No on a follow-up page. A
+sign is answered only through its group's "No" or its own answer: never assumed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from backcare.assessment.answers import Answer, Answers, facts
-from backcare.assessment.knowledge import WARNING_STEP, KnowledgeBase, Question, Step
+from backcare.assessment.knowledge import (
+    WARNING_STEP,
+    KnowledgeBase,
+    Question,
+    Step,
+    WarningGroup,
+)
 
-__all__ = ["WARNING_STEP", "applicable", "applies", "pages", "warning_items"]
+__all__ = [
+    "WARNING_STEP",
+    "applicable",
+    "applies",
+    "follow_up_groups",
+    "pages",
+    "sign_answers",
+    "unanswered_groups",
+    "warning_items",
+]
 
 #: The choices of a yes/no question and the answers they give.
 YES_NO: dict[str, bool | None] = {"yes": True, "no": False, "not_sure": None}
@@ -112,3 +133,39 @@ def widget_options(question: Question) -> list:
     if question.widget == "scale":
         return list(range(question.min, question.max + 1))
     return list(question.allowed)
+
+
+# --- warning signs asked in groups ------------------------------------------------------------
+
+#: Group answers and follow-up answers: an item id mapped to the person's Yes (True) or No.
+YesNo = Mapping[str, bool]
+
+
+def unanswered_groups(kb: KnowledgeBase, group_answers: YesNo) -> tuple[WarningGroup, ...]:
+    """The groups with neither Yes nor No chosen, in page order."""
+    return tuple(g for g in kb.warning_groups if group_answers.get(g.id) is None)
+
+
+def follow_up_groups(kb: KnowledgeBase, group_answers: YesNo) -> tuple[WarningGroup, ...]:
+    """The groups answered Yes: each of their signs is then asked on its own."""
+    return tuple(g for g in kb.warning_groups if group_answers.get(g.id) is True)
+
+
+def sign_answers(kb: KnowledgeBase, group_answers: YesNo, follow_up: YesNo) -> dict[str, bool]:
+    """One answer per warning sign the person gave, in file order; none for the rest.
+
+    A group's "No" answers each of its signs "No". After a "Yes", a sign has the
+    answer the person gave it on the follow-up page, or none yet (so it stays
+    unanswered and the results wait). An unanswered group answers nothing.
+    Follow-up answers of a group now answered "No" are kept aside, not used: the
+    person's last word on that group is that none of its signs apply.
+    """
+    given: dict[str, bool] = {}
+    for group in kb.warning_groups:
+        said = group_answers.get(group.id)
+        for sign in group.signs:
+            if said is False:
+                given[sign] = False
+            elif said is True and follow_up.get(sign) is not None:
+                given[sign] = bool(follow_up[sign])
+    return {item: given[item] for item in warning_items(kb) if item in given}

@@ -10,6 +10,8 @@ from backcare.assessment.result import Assessment
 ANSWERS, STEP, ASSESSMENT = "answers", "step", "assessment"
 #: (attempt, warning-sign items) left unanswered at the last "See my results".
 MISSING = "missing_signs"
+#: The warning-sign groups' Yes/No, and the follow-up page's own answer for each sign.
+GROUPS, FOLLOW_UP = "warning_groups", "warning_follow_up"
 WIDGET_PREFIX = "q_"
 
 
@@ -24,7 +26,9 @@ def assessment() -> Assessment | None:
 def reset() -> None:
     """Forget everything the person entered in this session."""
     for key in list(st.session_state):
-        if key in (ANSWERS, STEP, ASSESSMENT, MISSING) or str(key).startswith(WIDGET_PREFIX):
+        if key in (ANSWERS, STEP, ASSESSMENT, MISSING, GROUPS, FOLLOW_UP) or str(key).startswith(
+            WIDGET_PREFIX
+        ):
             del st.session_state[key]
 
 

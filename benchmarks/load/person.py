@@ -9,8 +9,10 @@ results heading has been drawn with the alert under it (the triage banner).
 
 Answers come from a seeded random generator, so a person is reproducible.
 Warning signs are answered "no" (or left unticked) unless this person is one
-of the few who has one: then exactly one warning question gets a "yes". Steps
-are recognised as warning steps by their text (title, intro, form id).
+of the few who has one: then one question on each warning form gets a "yes"
+(the group holding their sign, then that sign on the "Which of these?" form that
+follows a group's "yes"). Steps are recognised as warning steps by their text
+(title, intro, form id).
 """
 
 from __future__ import annotations
@@ -113,7 +115,8 @@ class Person:
         self.random = random.Random(seed)
         self.flagged = self.random.random() < self.habits.flag_share
         self.shares = self.random.random() < self.habits.share_rate
-        self._flag_given = False
+        #: The warning forms on which this person has already said "yes" once.
+        self._flag_given: set[str] = set()
         #: What this person answered, by question label (the last value sent for each).
         self.answers_given: dict[str, Any] = {}
         #: The page as it stood when the results were read (None until then).
@@ -158,11 +161,13 @@ class Person:
         return self.random.uniform(low, high)
 
     def answers_for(self, inputs: list[Widget], warning: bool) -> dict[str, Any]:
-        """Values for one step's inputs; a flagged person says yes to one warning question."""
+        """Values for one step's inputs; a flagged person says yes to one warning question
+        of each warning form (a form shown again gets no second "yes")."""
         flagged = None
-        if warning and self.flagged and not self._flag_given and inputs:
+        form = inputs[0].form_id if inputs else ""
+        if warning and self.flagged and form not in self._flag_given and inputs:
             flagged = self.random.choice(inputs).id
-            self._flag_given = True
+            self._flag_given.add(form)
         values = {w.id: self.answer(w, warning=warning, flag=w.id == flagged) for w in inputs}
         self.answers_given.update({w.label: values[w.id] for w in inputs})
         return values

@@ -153,6 +153,13 @@ BROKEN = [
     ),
     ("question_conditions.csv", _append(["smoker", "age", ""]), "number item 'age'", None),
     ("question_conditions.csv", _set("value", "swimming"), "for 'activity' use one of", 2),
+    # A group's "No" answers its signs: each sign in exactly one group, nothing else in one.
+    ("warning_groups.csv", _set("signs", "saddle_numbness;fever", row=2), "already in", 3),
+    ("warning_groups.csv", _set("signs", "saddle_numbness;activity"), "not a question of", 2),
+    ("warning_groups.csv", _set("signs", "saddle_numbness;kidney_pain"), "unknown id", 2),
+    ("warning_groups.csv", _set("signs", "saddle_numbness"), "in no group", None),
+    ("warning_groups.csv", _set("title", ""), "'title' is empty", 2),
+    ("warning_groups.csv", _set("id", "Nerves!"), "lower-case letters", 2),
 ]
 
 

@@ -15,6 +15,7 @@ from backcare.assessment.questionnaire import (
     answer_from_widget,
     applicable,
     applies,
+    follow_up_groups,
     option_label,
     pages,
     warning_items,
@@ -23,7 +24,8 @@ from backcare.assessment.questionnaire import (
 )
 from tests.assessment.strategies import ANSWER_SETS
 
-README = Path(__file__).resolve().parents[2] / "data" / "README.md"
+ROOT_README = Path(__file__).resolve().parents[2] / "README.md"
+README = ROOT_README.parent / "data" / "README.md"
 
 #: Three people as the questionnaire meets them (the pain step answered as they would).
 STORIES = {
@@ -51,6 +53,19 @@ STORIES = {
 def asked(kb, answers: dict) -> list[str]:
     """Every question a person with these answers is shown, step by step."""
     return [q.id for page in pages(kb) for q in page.questions if applies(q, answers)]
+
+
+def answered_per_step(kb, answers: dict, groups: dict[str, bool]) -> list[int]:
+    """How many questions a person answers on each step: on the warning step one per
+    group, plus each sign of a group answered Yes (the follow-up page)."""
+    counts = []
+    for page in pages(kb):
+        if page.step.id == WARNING_STEP:
+            follow_up = sum(len(g.signs) for g in follow_up_groups(kb, groups))
+            counts.append(len(kb.warning_groups) + follow_up)
+        else:
+            counts.append(sum(applies(q, answers) for q in page.questions))
+    return counts
 
 
 def test_every_warning_sign_is_an_explicit_yes_or_no(kb):
@@ -129,17 +144,41 @@ def test_applicable_answers_all_apply_and_keep_every_warning_answer(answers):
     assert assess(kept).triage.level == assess(answers).triage.level
 
 
-def _documented_counts() -> dict[str, int]:
-    text = README.read_text(encoding="utf-8")
+#: "| running story | 25 (7, 4, 9, 5) | 20 |": questions answered (per step), signs read.
+_TABLE_ROW = re.compile(r"\| (stretching|running|lifting) story \| (\d+) \(([\d, ]+)\) \| (\d+) \|")
+
+
+def _documented_counts(readme: Path) -> dict[str, tuple[int, list[int], int]]:
+    text = readme.read_text(encoding="utf-8")
     return {
-        story: int(count)
-        for story, count in re.findall(r"\| (stretching|running|lifting) story \| (\d+) \|", text)
+        story: (int(total), [int(n) for n in steps.split(",")], int(read))
+        for story, total, steps, read in _TABLE_ROW.findall(text)
     }
 
 
+@pytest.mark.parametrize("readme", [README, ROOT_README], ids=["data/README", "README"])
 @pytest.mark.parametrize("story", sorted(STORIES))
-def test_the_readme_says_how_many_questions_each_story_sees(kb, story):
-    assert _documented_counts()[story] == len(asked(kb, STORIES[story]))
+def test_the_readmes_say_how_many_questions_each_story_answers(kb, story, readme):
+    """Every warning group "No" (none of these stories has a warning sign)."""
+    groups = {g.id: False for g in kb.warning_groups}
+    per_step = answered_per_step(kb, STORIES[story], groups)
+    signs_read = sum(len(g.signs) for g in kb.warning_groups)
+    assert _documented_counts(readme)[story] == (sum(per_step), per_step, signs_read)
+
+
+def test_the_documented_median_is_the_median_of_the_stories(kb):
+    groups = {g.id: False for g in kb.warning_groups}
+    totals = sorted(sum(answered_per_step(kb, s, groups)) for s in STORIES.values())
+    for readme in (README, ROOT_README):
+        assert f"the median is {totals[1]}" in readme.read_text(encoding="utf-8"), readme
+
+
+def test_a_yes_group_adds_exactly_its_signs_to_answer(kb):
+    none = {g.id: False for g in kb.warning_groups}
+    base = answered_per_step(kb, STORIES["running"], none)
+    for group in kb.warning_groups:
+        more = answered_per_step(kb, STORIES["running"], {**none, group.id: True})
+        assert sum(more) - sum(base) == len(group.signs)
 
 
 def test_unanswered_warning_signs_are_listed_and_forbid_a_safe_self_care(kb):

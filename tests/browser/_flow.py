@@ -13,7 +13,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
 from backcare.assessment.engine import knowledge_base
+from backcare.assessment.knowledge import WarningGroup
 from backcare.assessment.questionnaire import warning_items
+from backcare.ui.warning_step import FOLLOW_UP_TITLE, group_label
 
 STEPS = 4
 AGE = "How old are you?"
@@ -141,10 +143,33 @@ def warning_signs() -> dict[str, str]:
     return {item: kb.questions[item].text for item in warning_items(kb)}
 
 
+def warning_groups_for(yes: tuple[str, ...]) -> list[tuple[WarningGroup, bool]]:
+    """Each warning group, and whether a person with the signs in ``yes`` answers it Yes."""
+    return [(g, bool(set(g.signs) & set(yes))) for g in knowledge_base().warning_groups]
+
+
+def at_follow_up(where: Where) -> None:
+    """On the follow-up page ("Which of these apply to you?") after a group's Yes."""
+    heading = where.get_by_role("heading", name=FOLLOW_UP_TITLE, exact=True)
+    expect(heading).to_be_visible()
+    app_idle(where)
+
+
 def answer_warning_signs(where: Where, *, yes: tuple[str, ...] = ()) -> None:
-    """The warning-sign step: "Yes" for the items in ``yes``, "No" for every other one."""
-    for item, question in warning_signs().items():
-        choose(where, question, "Yes" if item in yes else "No")
+    """Step 4: "Yes" for each group holding a sign in ``yes``, "No" for the others; after a
+    Yes, "See my results" opens the follow-up, where each of those groups' signs is answered
+    ("Yes" for the signs in ``yes``). The caller then presses "See my results"."""
+    groups = warning_groups_for(yes)
+    for group, said_yes in groups:
+        choose(where, group_label(group), "Yes" if said_yes else "No")
+    if not yes:
+        return
+    where.get_by_role("button", name="See my results").click()
+    at_follow_up(where)
+    kb = knowledge_base()
+    for group, said_yes in groups:
+        for item in group.signs if said_yes else ():
+            choose(where, kb.questions[item].text, "Yes" if item in yes else "No")
 
 
 def press(where: Where, button: str, *, to_step: int) -> None:
@@ -251,18 +276,34 @@ def kb_tick(page: Page, statement: str) -> None:
     expect(box).to_be_checked()
 
 
-def kb_warning_signs(page: Page, *, yes: tuple[str, ...] = ()) -> None:
-    """The warning-sign step by keyboard: Tab into each sign's group, then an arrow chooses.
+def _kb_yes_no(page: Page, name: str, yes: bool) -> None:
+    """One Yes/No radio group with nothing chosen: Tab lands on "Yes"; Space takes it, or the
+    right arrow moves to "No" and takes that."""
+    group = page.get_by_role("radiogroup", name=name, exact=True)
+    tab_to(page, group)
+    page.keyboard.press("Space" if yes else "ArrowRight")
+    answer = "Yes" if yes else "No"
+    expect(group.get_by_role("radio", name=answer, exact=True)).to_be_checked()
 
-    With nothing chosen yet, Tab lands on "Yes"; Space takes it, or the right arrow moves to
-    "No" and takes that.
-    """
-    for item, question in warning_signs().items():
-        group = page.get_by_role("radiogroup", name=question)
-        tab_to(page, group)
-        page.keyboard.press("Space" if item in yes else "ArrowRight")
-        answer = "Yes" if item in yes else "No"
-        expect(group.get_by_role("radio", name=answer, exact=True)).to_be_checked()
+
+def kb_warning_signs(page: Page, *, yes: tuple[str, ...] = ()) -> None:
+    """The warning-sign step by keyboard: each group's Yes/No, then, after a Yes, "See my
+    results" and each sign of the groups answered Yes. The caller presses "See my results"."""
+    groups = warning_groups_for(yes)
+    for group, said_yes in groups:
+        _kb_yes_no(page, group_label(group), said_yes)
+    if not yes:
+        return
+    kb_press(page, "See my results")
+    at_follow_up(page)
+    # Arrived as at every step change: the focus on the new heading, which is in view.
+    heading = page.get_by_role("heading", name=FOLLOW_UP_TITLE, exact=True)
+    expect(heading).to_be_focused()
+    expect(heading).to_be_in_viewport()
+    kb = knowledge_base()
+    for group, said_yes in groups:
+        for item in group.signs if said_yes else ():
+            _kb_yes_no(page, kb.questions[item].text, item in yes)
 
 
 def kb_press(page: Page, button: str, *, key: str = "Enter") -> None:

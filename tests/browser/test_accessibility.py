@@ -60,6 +60,7 @@ from _targets import KIOSK_MINIMUM, PERSONAL_MINIMUM, small_targets
 from playwright.sync_api import Browser, Page, expect
 
 from backcare.assessment.questionnaire import pages
+from backcare.ui.warning_step import FOLLOW_UP_TITLE
 
 MODES = ("personal", "kiosk")
 SCHEMES = ("light", "dark")
@@ -126,8 +127,32 @@ class Audit:
 # --- the walks ---------------------------------------------------------------------------------
 
 
-def _answer_steps(page: Page, audit: Audit | None, minimum: int, sign: str | None) -> None:
-    """Steps 1 to 4 with answers chosen (as a runner with a hard surface), then the results."""
+def _back_to_the_groups(page: Page) -> None:
+    """Back in the questionnaire after a result: from the follow-up page to the groups."""
+    if page.get_by_role("heading", name=FOLLOW_UP_TITLE, exact=True).count():
+        press(page, "Back", to_step=4)
+
+
+def _follow_up_once(page: Page, audit: Audit | None, minimum: int) -> None:
+    """The first time the follow-up page is reached, answered, record and tab through it."""
+    state = "step 4, which of these, answered"
+    if audit is None or state in audit.states:
+        return
+    if page.get_by_role("heading", name=FOLLOW_UP_TITLE, exact=True).count():
+        audit.record(page, state, minimum=minimum)
+        audit.tab_through(page, state)
+
+
+def _answer_steps(
+    page: Page,
+    audit: Audit | None,
+    minimum: int,
+    sign: str | None,
+    follow_up: Audit | None = None,
+) -> None:
+    """Steps 1 to 4 with answers chosen (as a runner with a hard surface), then the results.
+
+    ``follow_up`` records the follow-up page the first time a sign leads to it."""
     at_step(page, 1)
     choose(page, ACTIVITY, "Running")
     choose(page, ONSET, "Right after it")
@@ -153,6 +178,7 @@ def _answer_steps(page: Page, audit: Audit | None, minimum: int, sign: str | Non
     if audit is not None:
         audit.record(page, "step 4, answered", minimum=minimum)
         audit.tab_through(page, "step 4")
+    _follow_up_once(page, follow_up, minimum)
     see_results(page)
 
 
@@ -182,7 +208,9 @@ def _walk_personal(page: Page, url: str, audit: Audit) -> None:
             # The menu's Assessment keeps the answers: back at the last step, change the signs.
             page.get_by_test_id("stSidebarNav").get_by_role("link", name="Check your back").click()
             at_step(page, 4)
+            _back_to_the_groups(page)
             answer_warning_signs(page, yes=() if sign is None else (sign,))
+            _follow_up_once(page, audit, minimum)
             see_results(page)
         _results(page, audit, level, minimum)
 
@@ -221,7 +249,7 @@ def _walk_kiosk(page: Page, url: str, audit: Audit) -> None:
     first = True
     for level, sign in LEVEL_SIGNS.items():
         start_kiosk(page, url)
-        _answer_steps(page, audit if first else None, minimum, sign)
+        _answer_steps(page, audit if first else None, minimum, sign, follow_up=audit)
         first = False
         _results(page, audit, level, minimum)
         page.get_by_role("button", name="Finish").click()
@@ -261,6 +289,7 @@ def audits(browser: Browser, app_url: str, kiosk_url: str) -> Callable[[str, str
 def test_every_state_passes_axe(audits, mode: str, scheme: str) -> None:
     audit = audits(mode, scheme)
     assert len(audit.states) >= (8 if mode == "kiosk" else 16), audit.states
+    assert "step 4, which of these, answered" in audit.states, audit.states
     if moderate := audit.problems(audit.moderate):
         print(f"\n{mode}/{scheme}, moderate findings:\n{moderate}")
     assert not (found := audit.problems(audit.blocking)), found
@@ -313,7 +342,7 @@ def _arrived(page: Page, heading: str) -> None:
     expect(target).to_be_in_viewport()
 
 
-def _steps_by_keyboard(page: Page, titles: Iterator[str]) -> None:
+def _steps_by_keyboard(page: Page, titles: Iterator[str], sign: str | None) -> None:
     _arrived(page, next(titles))
     kb_choose(page, ACTIVITY, "Running")
     kb_choose(page, ONSET, "During the activity")  # the first option: Space selects it
@@ -332,16 +361,22 @@ def _steps_by_keyboard(page: Page, titles: Iterator[str]) -> None:
     kb_press(page, "Next")
     at_step(page, 4)
     _arrived(page, next(titles))
-    kb_warning_signs(page, yes=(LEVEL_SIGNS["emergency"],))
+    kb_warning_signs(page, yes=() if sign is None else (sign,))
     kb_press(page, "See my results")
     expect(page.get_by_role("heading", name="Your results", exact=True)).to_be_visible()
     app_idle(page)
     _arrived(page, "Your results")
 
 
+#: The keyboard walks: no warning sign (every group "No"), and the emergency sign (its
+#: group "Yes", then each sign of that group on the follow-up page).
+KEYBOARD_SIGNS = {"no sign": None, "emergency sign": LEVEL_SIGNS["emergency"]}
+
+
+@pytest.mark.parametrize("signs", list(KEYBOARD_SIGNS))
 @pytest.mark.parametrize("mode", MODES)
 def test_the_whole_assessment_works_with_the_keyboard_alone(
-    page: Page, app_url: str, kiosk_url: str, mode: str, kb
+    page: Page, app_url: str, kiosk_url: str, mode: str, signs: str, kb
 ) -> None:
     keys = Keys(page)
     if mode == "kiosk":
@@ -355,15 +390,19 @@ def test_the_whole_assessment_works_with_the_keyboard_alone(
     else:
         page.goto(app_url)
         at_step(page, 1)
-    _steps_by_keyboard(page, iter(p.step.title for p in pages(kb)))
-    banner = page.get_by_role("alert").filter(has_text="Get emergency help now")
-    expect(banner).to_be_visible()
-    # The rest waits behind "More": open it with the keyboard too.
-    more = page.locator("summary").filter(has_text="More")
-    tab_to(page, more)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Share")).to_be_visible()
-    print(f"{mode}: {keys.count} key presses from the first step to the results")
+    sign = KEYBOARD_SIGNS[signs]
+    _steps_by_keyboard(page, iter(p.step.title for p in pages(kb)), sign)
+    print(f"{mode}, {signs}: {keys.count} key presses from the first step to the results")
+    if sign is None:
+        expect(page.get_by_role("status").filter(has_text="Look after it yourself")).to_be_visible()
+    else:
+        banner = page.get_by_role("alert").filter(has_text="Get emergency help now")
+        expect(banner).to_be_visible()
+        # The rest waits behind "More": open it with the keyboard too.
+        more = page.locator("summary").filter(has_text="More")
+        tab_to(page, more)
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("button", name="Share")).to_be_visible()
     if mode == "kiosk":
         kb_press(page, "Finish")
         expect(page.get_by_role("button", name="Start", exact=True)).to_be_visible()

@@ -15,14 +15,15 @@ from _flow import (
     SADDLE,
     answer_warning_signs,
     app_idle,
+    at_follow_up,
     at_step,
     choose,
     start_kiosk,
-    warning_signs,
 )
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from backcare.assessment.questionnaire import pages
+from backcare.ui.warning_step import FOLLOW_UP_TITLE, group_label
 
 ROOT = Path(__file__).resolve().parents[2]
 STEPS = 4
@@ -379,24 +380,86 @@ def test_help_is_a_caption_under_the_question_that_its_control_is_described_by(
     expect(page.get_by_test_id("stTooltipIcon")).to_have_count(0)
 
 
-def test_see_my_results_with_signs_left_out_names_them_and_focuses_the_first(
+def test_see_my_results_with_groups_left_out_names_them_and_focuses_the_first(
     app: Page, wait_idle: Callable[[Page], None], kb
 ) -> None:
     page = app
     for step in (2, 3, 4):
         press(page, "Next", wait_idle, to_step=step)
-    signs = warning_signs()
-    first, *rest = signs
-    choose(page, signs[rest[0]], "No")  # one answered, the others left out
+    first, answered, *_ = kb.warning_groups
+    choose(page, group_label(answered), "No")  # one answered, the others left out
     page.get_by_role("button", name="See my results").click()
-    message = page.get_by_role("alert").filter(has_text="Please answer every warning sign first")
+    message = page.get_by_role("alert").filter(has_text="Please answer Yes or No for every group")
     expect(message).to_be_visible()
     wait_idle(page)
-    expect(message).to_contain_text(f"{len(signs) - 1} warning signs are not answered yet")
-    expect(message).to_contain_text(signs[first])
-    expect(message).not_to_contain_text(signs[rest[0]])
-    # No result, and the keyboard focus is on the first sign left out, in view.
+    left = len(kb.warning_groups) - 1
+    expect(message).to_contain_text(f"{left} groups of warning signs are not answered yet")
+    expect(message).to_contain_text(first.title)
+    expect(message).not_to_contain_text(answered.title)
+    # No result, and the keyboard focus is on the first group left out, in view.
     expect(page.get_by_role("heading", name="Your results")).to_have_count(0)
-    group = page.get_by_role("radiogroup", name=signs[first], exact=True)
+    group = page.get_by_role("radiogroup", name=group_label(first), exact=True)
     expect(group.get_by_role("radio").first).to_be_focused()
     expect(group).to_be_in_viewport()
+    # Its signs are on the page in plain words, not behind a tooltip.
+    for sign in first.signs:
+        expect(page.get_by_text(kb.questions[sign].text, exact=False).first).to_be_visible()
+
+
+def _group_with(kb, sign: str):
+    return next(g for g in kb.warning_groups if sign in g.signs)
+
+
+@pytest.mark.parametrize("where", ["desktop", "phone", "kiosk"])
+def test_a_yes_group_opens_which_of_these_at_its_top_and_waits_for_each_sign(
+    browser: Browser, app_url: str, kiosk_url: str, kb, where: str
+) -> None:
+    """Group Yes: the follow-up opens at its top with the focus on its heading; with a sign
+    left out, "See my results" names it and takes the focus there; Back keeps every answer;
+    one sign Yes gives that sign's level."""
+    viewport = PHONE if where == "phone" else DESKTOP
+    page = _open_at(
+        browser, kiosk_url if where == "kiosk" else app_url, viewport, kiosk=where == "kiosk"
+    )
+    try:
+        for number in (2, 3, 4):
+            press(page, "Next", app_idle, to_step=number)
+        group = _group_with(kb, "fever")
+        for other in kb.warning_groups:
+            choose(page, group_label(other), "Yes" if other == group else "No")
+        page.get_by_test_id("stMain").evaluate("el => el.scrollTo(0, el.scrollHeight)")
+        page.get_by_role("button", name="See my results").click()
+        at_follow_up(page)
+        heading = page.get_by_role("heading", name=FOLLOW_UP_TITLE, exact=True)
+        expect(heading).to_be_focused()
+        expect(heading).to_be_in_viewport()
+        expect(step_caption(page, 4)).to_be_in_viewport()
+        expect(page.get_by_role("radiogroup")).to_have_count(len(group.signs))
+
+        choose(page, kb.questions["fever"].text, "Yes")
+        page.get_by_role("button", name="See my results").click()
+        message = page.get_by_role("alert").filter(has_text="Please answer every warning sign")
+        expect(message).to_be_visible()
+        app_idle(page)
+        expect(page.get_by_role("heading", name="Your results")).to_have_count(0)
+        first_left = kb.questions[next(s for s in group.signs if s != "fever")].text
+        expect(message).to_contain_text(first_left)
+        left = page.get_by_role("radiogroup", name=first_left, exact=True)
+        expect(left.get_by_role("radio").first).to_be_focused()
+
+        press(page, "Back", app_idle, to_step=4)
+        chosen = page.get_by_role("radiogroup", name=group_label(group), exact=True)
+        expect(chosen.get_by_role("radio", name="Yes", exact=True)).to_be_checked()
+        page.get_by_role("button", name="See my results").click()
+        at_follow_up(page)
+        fever = page.get_by_role("radiogroup", name=kb.questions["fever"].text, exact=True)
+        expect(fever.get_by_role("radio", name="Yes", exact=True)).to_be_checked()
+        for sign in group.signs:
+            if sign != "fever":
+                choose(page, kb.questions[sign].text, "No")
+        see_results(page, app_idle)
+        expect(
+            page.get_by_test_id("stAlertContainer").filter(has_text="See a doctor today")
+        ).to_be_visible()
+    finally:
+        page.context.close()

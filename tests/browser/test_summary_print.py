@@ -19,6 +19,7 @@ from _flow import (
     HARD_SURFACE,
     ONSET,
     PAIN,
+    answer_warning_signs,
     app_idle,
     blocking_violations,
     choose,
@@ -60,17 +61,8 @@ def _typical_story(page: Page) -> None:
     tick(page, HARD_SURFACE)
     tick(page, SITTING)
     press_step(page, "Next", to_step=4)
-    _warning_signs(page)
+    answer_warning_signs(page)
     see_results(page)
-
-
-def _warning_signs(page: Page, yes: str | None = None) -> None:
-    """Answer every warning-sign question: No, except `yes`."""
-    groups = page.get_by_role("radiogroup")
-    for group in groups.all():
-        answer = "Yes" if yes and group.get_attribute("aria-label") == yes else "No"
-        group.get_by_text(answer, exact=True).click()
-        expect(group.get_by_role("radio", name=answer)).to_be_checked()
 
 
 def _to_summary(page: Page) -> None:
@@ -181,7 +173,7 @@ def _chest_pain_story(page: Page) -> None:
     choose(page, ACTIVITY, "Running")
     for step in (2, 3, 4):
         press_step(page, "Next", to_step=step)
-    _warning_signs(page, yes=knowledge_base().questions["chest_pain"].text)
+    answer_warning_signs(page, yes=("chest_pain",))
     see_results(page)
 
 

@@ -179,8 +179,11 @@ def test_warning_questions_are_answered_no_unless_the_person_has_a_warning_sign(
     questions = [_choice(("Yes", "No", "Not sure"), wid=str(n)) for n in range(5)]
     first = flagged.answers_for(questions, warning=True)
     assert sorted(first.values()) == ["No"] * 4 + ["Yes"]
-    # One warning sign per person, even when warning questions span two steps.
+    # One "yes" per warning form, even when the form comes back.
     assert set(flagged.answers_for(questions, warning=True).values()) == {"No"}
+    # A second warning form (the signs of the group answered "yes") gets its own "yes".
+    follow_up = [Widget(str(n), "choice", "Sign", "g", (0,), ("Yes", "No")) for n in range(3)]
+    assert sorted(flagged.answers_for(follow_up, warning=True).values()) == ["No", "No", "Yes"]
 
 
 def test_numbers_stay_inside_their_bounds_and_choices_inside_their_options():

@@ -22,10 +22,26 @@ def no_warning_signs() -> dict[str, bool]:
     return {item: False for item in warning_items(knowledge_base())}
 
 
+def group_radio(at, group):
+    """A warning group's Yes/No on step 4, found by its accessible name."""
+    from backcare.ui.warning_step import group_label
+
+    return next(r for r in at.radio if r.label == group_label(group))
+
+
 def answer_warning_signs(at, *, yes: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> None:
-    """On the warning-sign step: "Yes" for the items in ``yes``, none for ``skip``, else "No"."""
+    """Step 4 as a person with the signs in ``yes`` answers it: "Yes" for each group holding
+    one of them, "No" for the others, none for the groups named in ``skip``. After a Yes,
+    "See my results" opens the follow-up page, where each sign is answered (Yes for ``yes``).
+    """
     kb = knowledge_base()
+    for group in kb.warning_groups:
+        if group.id not in skip:
+            group_radio(at, group).set_value("yes" if set(group.signs) & set(yes) else "no")
+    if not yes:
+        return
+    next(b for b in at.button if b.label == "See my results").click().run()
     for item in warning_items(kb):
-        if item not in skip:
+        if item in {s for g in kb.warning_groups if set(g.signs) & set(yes) for s in g.signs}:
             radio = next(r for r in at.radio if r.label == kb.questions[item].text)
             radio.set_value("yes" if item in yes else "no")

@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from backcare import assess, settings
 from backcare.assessment.questionnaire import warning_items
-from tests.ui.app_under_test import APP, answer_warning_signs, page
+from backcare.ui.warning_step import group_control, group_label
+from tests.ui.app_under_test import APP, answer_warning_signs, group_radio, page
 
 
 @pytest.fixture
@@ -102,33 +103,116 @@ def test_questions_left_alone_are_not_answered(app):
     assert "days_since_onset" not in answers and "pain_now" not in answers
 
 
-def test_nothing_answered_gives_no_result_but_the_missing_signs_by_name(app, kb):
+def test_nothing_answered_gives_no_result_but_the_missing_groups_by_name(app, kb):
     for label in ("Next", "Next", "Next", "See my results"):
         _press(app, label)
-    # Still the warning step, not the results: every sign is named as missing.
+    # Still the warning step, not the results: every group is named as missing.
     assert app.title[0].value == "Check your back pain"
-    assert "Step 4 of 4" in app.get("progress")[0].proto.text
+    assert "Step 4 of 4: Warning signs" in app.get("progress")[0].proto.text
     (message,) = app.error
-    assert message.value.startswith("**Please answer every warning sign first.** 20 warning")
-    for item in warning_items(kb):
-        assert kb.questions[item].text in message.value
+    assert message.value.startswith("**Please answer Yes or No for every group first.** 5 groups")
+    for group in kb.warning_groups:
+        assert group.title in message.value
     assert not app.success and "assessment" not in app.session_state
+    # The focus goes to the first group's Yes/No.
+    arrival = next(c for c in app.get("bidi_component") if '"control": true' in c.proto.json)
+    assert f'"target": "{group_control(kb.warning_groups[0])}"' in arrival.proto.json
 
 
-def test_one_sign_left_out_is_named_and_the_person_is_taken_back_to_it(app, kb):
+def test_one_group_left_out_is_named_and_the_person_is_taken_back_to_it(app, kb):
     _to_signs(app)
-    answer_warning_signs(app, skip=("fever",))
+    left_out = kb.warning_groups[1]
+    answer_warning_signs(app, skip=(left_out.id,))
     _press(app, "See my results")
     (message,) = app.error
-    assert "1 warning sign is not answered yet" in message.value
-    assert kb.questions["fever"].text in message.value
-    assert kb.questions["chest_pain"].text not in message.value
-    # The page asks the browser to move the focus to that question's control.
+    assert "1 group of warning signs is not answered yet" in message.value
+    assert left_out.title in message.value
+    assert kb.warning_groups[0].title not in message.value
     arrival = next(c for c in app.get("bidi_component") if '"control": true' in c.proto.json)
-    assert '"target": "question-fever"' in arrival.proto.json
-    _by_label(app.radio, kb.questions["fever"].text).set_value("no")
+    assert f'"target": "{group_control(left_out)}"' in arrival.proto.json
+    group_radio(app, left_out).set_value("no")
     _press(app, "See my results")
     assert app.success[0].value.startswith("## Look after it yourself for now")
+
+
+def _group_of(kb, sign: str):
+    return next(g for g in kb.warning_groups if sign in g.signs)
+
+
+def _to_follow_up_of(app: AppTest, kb, sign: str):
+    """Every group "No" but the one holding ``sign``: "Yes", then on to its follow-up."""
+    _to_signs(app)
+    answer_warning_signs(app)
+    group = _group_of(kb, sign)
+    group_radio(app, group).set_value("yes")
+    _press(app, "See my results")
+    return group
+
+
+def test_a_yes_group_asks_each_of_its_signs_and_refuses_results_until_answered(app, kb):
+    group = _to_follow_up_of(app, kb, "fever")
+    # The follow-up: the group's signs, each its own Yes/No with nothing chosen.
+    assert "Step 4 of 4: Which of these apply to you?" in app.get("progress")[0].proto.text
+    assert [r.label for r in app.radio] == [kb.questions[s].text for s in group.signs]
+    assert all(r.value is None and r.options == ["Yes", "No"] for r in app.radio)
+    assert not app.error
+    _press(app, "See my results")
+    (message,) = app.error
+    assert f"{len(group.signs)} warning signs are not answered yet" in message.value
+    assert "assessment" not in app.session_state
+    _by_label(app.radio, kb.questions["fever"].text).set_value("yes")
+    _press(app, "See my results")
+    (message,) = app.error  # still one short: the others of the group
+    assert kb.questions["fever"].text not in message.value
+    arrival = next(c for c in app.get("bidi_component") if '"control": true' in c.proto.json)
+    first_left = next(s for s in group.signs if s != "fever")
+    assert f'"target": "question-{first_left}"' in arrival.proto.json
+    for sign in group.signs:
+        if sign != "fever":
+            _by_label(app.radio, kb.questions[sign].text).set_value("no")
+    _press(app, "See my results")
+    assert app.warning[0].value.startswith("## See a doctor today")
+    sent = app.session_state["assessment"].answers
+    assert sent["fever"] is True
+    assert all(sent[s] is False for s in warning_items(kb) if s != "fever")
+
+
+def test_a_yes_group_then_no_to_each_sign_is_self_care(app, kb):
+    _to_follow_up_of(app, kb, "fever")
+    for radio in app.radio:
+        radio.set_value("no")
+    _press(app, "See my results")
+    assert app.success[0].value.startswith("## Look after it yourself for now")
+
+
+def test_going_back_from_the_follow_up_keeps_every_answer(app, kb):
+    _to_signs(app)
+    answer_warning_signs(app, yes=("chest_pain",))
+    group = _group_of(kb, "chest_pain")
+    _press(app, "Back")
+    assert "Step 4 of 4: Warning signs" in app.get("progress")[0].proto.text
+    assert group_radio(app, group).value == "yes"
+    assert {group_radio(app, g).value for g in kb.warning_groups if g != group} == {"no"}
+    _press(app, "See my results")
+    assert _by_label(app.radio, kb.questions["chest_pain"].text).value == "yes"
+    assert {r.value for r in app.radio if r.label != kb.questions["chest_pain"].text} == {"no"}
+    _press(app, "Back")
+    _press(app, "Back")  # to step 3, and forward again: nothing lost
+    _press(app, "Next")
+    assert group_radio(app, group).value == "yes"
+    _press(app, "See my results")
+    _press(app, "See my results")
+    assert app.error[0].value.startswith("## Get emergency help now")
+
+
+def test_a_group_changed_to_no_answers_its_signs_no(app, kb):
+    _to_signs(app)
+    answer_warning_signs(app, yes=("fever",))
+    _press(app, "Back")
+    group_radio(app, _group_of(kb, "fever")).set_value("no")
+    _press(app, "See my results")
+    assert app.success[0].value.startswith("## Look after it yourself for now")
+    assert app.session_state["assessment"].answers["fever"] is False
 
 
 @pytest.mark.parametrize(
@@ -166,15 +250,18 @@ def test_questions_that_cannot_matter_are_not_asked_and_not_sent(app, kb):
     assert "worn_shoes" not in app.session_state["assessment"].answers
 
 
-def test_warning_signs_are_each_a_yes_or_no_on_the_last_step(app):
+def test_warning_signs_are_listed_under_one_yes_or_no_per_group_on_the_last_step(app, kb):
     for _ in range(3):
         _press(app, "Next")
     assert "Step 4 of 4: Warning signs" in app.get("progress")[0].proto.text
     assert not app.checkbox
-    labels = [r.label for r in app.radio]
-    assert len(labels) == 20
+    assert [r.label for r in app.radio] == [group_label(g) for g in kb.warning_groups]
     assert all(r.options == ["Yes", "No"] and r.value is None for r in app.radio)
-    assert "Chest pain as well as the back pain" in labels
+    # Every sign is shown in plain words, under its group's title (not in a tooltip).
+    assert [h.value for h in app.subheader] == [g.title for g in kb.warning_groups]
+    shown = _text(app)
+    for item in warning_items(kb):
+        assert kb.questions[item].text in shown
     assert [b.label for b in app.button] == ["Back", "See my results"]
 
 
