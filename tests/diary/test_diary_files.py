@@ -16,9 +16,20 @@ from tests.diary.diary_malformed import DAY, HEADER, MALFORMED, Bad
 VOCAB = Vocabulary.from_kb(knowledge_base())
 
 
-def test_there_are_at_least_fifteen_kinds_of_bad_file():
-    assert len(MALFORMED) >= 15
-    assert len({case.name for case in MALFORMED}) == len(MALFORMED)
+def test_each_kind_of_bad_file_gets_its_own_message_not_a_generic_refusal():
+    """What the code said for each case: a person learns what is wrong with *their* file."""
+    said = {}
+    for case in MALFORMED:
+        with pytest.raises(DiaryError) as caught:
+            files.read_file(case.data, case.filename, VOCAB)
+        said[case.name] = caught.value.problems
+    assert said["empty file"] == ("the file is empty",)
+    assert said["only a header"] == ("the file holds no diary entries",)
+    assert said["pain 11"] == ("row 3: pain 11 is outside 0–10",)
+    # Cases that differ only in their flaw never share their first message.
+    empty_once_decoded = "UTF-16 with only a byte-order mark"
+    firsts = {problems[0] for name, problems in said.items() if name != empty_once_decoded}
+    assert len(firsts) == len(said) - 1, sorted(firsts)
 
 
 @pytest.mark.parametrize("case", MALFORMED, ids=lambda case: case.name)
