@@ -63,6 +63,28 @@ def test_because_lists_exactly_the_phrases_of_the_matching_evidence(kb):
         assert cause.sources == kb.source_titles(kb.causes[cause.id].sources)
 
 
+def test_because_names_the_strongest_reason_first():
+    """Written out from data/evidence.csv (weights 0.55, 0.35, 0.3, 0.1): reversing the
+    order, or sorting it any other way, fails here."""
+    first = assess(RUNNER).causes[0]
+    assert first.id == "running_impact"
+    assert first.because == (
+        "your running shoes are worn, or have little cushioning or arch support",
+        "you mostly run on hard ground or downhill",
+        "the pain followed a run",
+        "it hurts in your lower back",
+    )
+
+
+@given(answers=ANSWER_SETS)
+@settings(max_examples=60, deadline=None)
+def test_every_because_list_runs_from_the_heaviest_evidence_to_the_lightest(kb, answers):
+    weight = {(e.cause, e.because): e.weight for e in kb.evidence}
+    for cause in assess(answers).causes:
+        weights = [weight[(cause.id, phrase)] for phrase in cause.because]
+        assert weights == sorted(weights, reverse=True), (cause.id, cause.because)
+
+
 def test_unanswered_items_match_nothing_but_a_no_does(kb):
     # warmed_up = false is evidence for a poor warm-up; leaving it out is not.
     with_no = {c.id for c in assess({"warmed_up": False}).causes}
