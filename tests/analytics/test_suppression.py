@@ -19,6 +19,7 @@ from backcare.analytics.suppression import (
     protect,
 )
 from tests.analytics.kanon_attack import PublicRules, derivations
+from tests.profiles import examples
 
 NO_RULES = PublicRules(level_order=())
 
@@ -154,7 +155,7 @@ def test_two_small_signs_that_make_up_a_level_hide_its_total():
     assert derivations(views, 5, rules) == []
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     k=st.integers(min_value=5, max_value=11),
     rows=st.integers(min_value=1, max_value=4),

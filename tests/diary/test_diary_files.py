@@ -12,6 +12,7 @@ from backcare.assessment.engine import knowledge_base
 from backcare.diary import changes, files
 from backcare.diary.entries import _ID, MAX_PROBLEMS, DiaryError, Vocabulary, make_entry
 from tests.diary.diary_malformed import DAY, HEADER, MALFORMED, Bad
+from tests.profiles import examples
 
 VOCAB = Vocabulary.from_kb(knowledge_base())
 
@@ -156,19 +157,19 @@ def _read_or_refuse(data: bytes, filename: str) -> None:
 
 
 @given(_DOCUMENT | _JSON)
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_json_imports_or_is_refused_cleanly(document):
     _read_or_refuse(json.dumps(document).encode("utf-8"), "d.json")
 
 
 @given(st.binary(max_size=400), st.sampled_from(["d.json", "d.csv", "download"]))
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 def test_any_bytes_import_or_are_refused_cleanly(data, filename):
     _read_or_refuse(data, filename)
 
 
 @given(st.text(max_size=300), st.sampled_from(["utf-8", "utf-16", "utf-16-le"]))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_any_text_in_any_encoding_imports_or_is_refused_cleanly(text, codec):
     _read_or_refuse(text.encode(codec, errors="surrogatepass"), "d.csv")
 

@@ -25,6 +25,7 @@ from backcare.diary.entries import (
     make_entry,
 )
 from backcare.diary.files import MAX_FILE_BYTES
+from tests.profiles import examples
 
 TODAY = date(2026, 3, 20)
 VOCAB = Vocabulary.from_kb(knowledge_base())
@@ -243,7 +244,7 @@ def test_exported_csv_cells_cannot_run_in_a_spreadsheet():
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(risky)
     notes = [row["Note"] for row in rows]
-    assert notes == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@A1"]
+    assert notes == ['\'=HYPERLINK("http://x")', "'+1", "'-2", "'@A1"]
     assert files.from_csv(text, VOCAB, today=TODAY) == tuple(risky)
 
 
@@ -265,7 +266,7 @@ entries = st.builds(
 diaries = st.lists(entries, max_size=12).map(changes.replace_with)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(diaries)
 def test_what_is_exported_imports_back_identical(book):
     assert files.from_csv(files.to_csv(book, VOCAB), VOCAB, today=TODAY) == book
@@ -279,7 +280,7 @@ def test_what_is_exported_imports_back_identical(book):
         assert files.read_file(files.json_bytes(book), "my diary.json", VOCAB, today=TODAY) == book
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(diaries, diaries)
 def test_merging_a_diary_with_its_own_export_changes_nothing(book, other):
     exported = files.read_file(files.json_bytes(book), "d.json", VOCAB, today=TODAY) if book else ()

@@ -23,6 +23,7 @@ from backcare.kiosk.take_home import (
     qr_svg,
     summary_text,
 )
+from tests.profiles import examples
 
 RUNNER = {
     "activity": "running",
@@ -149,7 +150,7 @@ def assessments(draw) -> Assessment:
     return Assessment({}, triage, causes, tips[:split], tips[split:])
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow])
 @given(assessments(), st.integers(MIN_BYTES, 1200))
 def test_a_summary_never_exceeds_its_budget_and_keeps_the_level(result, budget):
     text = summary_text(result, max_bytes=budget)
@@ -167,7 +168,7 @@ def test_a_summary_never_exceeds_its_budget_and_keeps_the_level(result, budget):
     assert named_tips == all_tips[: len(named_tips)]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(assessments())
 def test_any_summary_within_the_default_budget_reads_back_from_its_code(result):
     text = summary_text(result)
