@@ -13,24 +13,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from backcare.analytics.record import AnonymousRecord
 from backcare.analytics.store import duckdb_store
 from backcare.analytics.store.base import StoreError
 from backcare.analytics.store.duckdb_store import DuckDBStore
 from backcare.analytics.store.writer import RecordWriter
+from tests.analytics.insights_data import record
 from tests.analytics.test_store_rollups import assert_in_step
 
-RECORD = AnonymousRecord(
-    week="2026-W47",
-    age_band="30-39",
-    activity="running",
-    pain_band="4-6",
-    triage="self_care",
-    top_causes=("running_impact",),
-    warning_signs=(),
-    site_id="clinic-1",
-    mode="kiosk",
-)
+RECORD = record(week="2026-W47", site_id="clinic-1")
 
 
 class WriterDied(BaseException):
