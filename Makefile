@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 PORT ?= 8501
 
-.PHONY: setup run cluster test lint chromium postgresql nginx bench bench-quick load clean
+.PHONY: setup run cluster test test-fast lint chromium postgresql nginx bench bench-quick load clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -61,7 +61,12 @@ lint: setup
 
 test: setup chromium postgresql nginx
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/python -m pytest
+	HYPOTHESIS_PROFILE=ci $(VENV)/bin/python -m pytest
+
+# Local runs: every test, with fewer hypothesis examples (tests/profiles.py).
+test-fast: setup chromium postgresql nginx
+	$(VENV)/bin/ruff check .
+	HYPOTHESIS_PROFILE=fast $(VENV)/bin/python -m pytest
 
 # Benchmarks never run inside make test; they print a table and write benchmarks/results.json.
 bench: setup chromium postgresql nginx

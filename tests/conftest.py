@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import tests.profiles  # noqa: F401  (registers and loads the hypothesis profile)
 from backcare.assessment.engine import default_scorer
 from backcare.assessment.knowledge import DATA_DIR, KnowledgeBase
 from backcare.assessment.scoring import Scorer

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from backcare import assess
 from backcare.cli import main
 from backcare.json_input import MAX_LINE
+from tests.profiles import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,12 +186,12 @@ _JSON = st.recursive(
 
 
 @given(_JSON)
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_json_gives_a_result_or_one_clean_line(value):
     _clean(*_in_process(json.dumps(value).encode("utf-8")))
 
 
 @given(st.binary(max_size=200))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_any_bytes_give_a_result_or_one_clean_line(data):
     _clean(*_in_process(data))

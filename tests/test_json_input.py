@@ -17,6 +17,7 @@ from backcare.json_input import (
     one_line,
     parse,
 )
+from tests.profiles import examples
 
 #: Anything json.dumps writes, nested a little.
 JSON_VALUES = st.recursive(
@@ -113,14 +114,14 @@ def test_messages_escape_control_and_bidirectional_characters():
 
 
 @given(JSON_VALUES)
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_whatever_json_dumps_writes_reads_back_equal(value):
     assert parse(json.dumps(value)) == value
     assert parse(json.dumps(value).encode("utf-8")) == value
 
 
 @given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8")))
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 def test_arbitrary_bytes_give_a_value_or_one_clean_line(data):
     try:
         parse(data)

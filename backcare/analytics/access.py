@@ -69,10 +69,6 @@ class Throttle:
             self._next_try = now + wait
             return Verdict(False, wait)
 
-    def reset(self) -> None:
-        with self._lock:
-            self._failures, self._next_try = 0, 0.0
-
 
 #: The throttle every session of this server process shares.
 analysts = Throttle()

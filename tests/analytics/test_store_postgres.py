@@ -40,6 +40,7 @@ from tests.analytics.conftest import Backend, schema_url
 from tests.analytics.test_store import RECORD
 from tests.analytics.test_store_rollups import INSIGHTS_QUERIES, WEEKS, expected, records
 from tests.live_server import free_port
+from tests.profiles import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 _ALL = Selection()
@@ -227,7 +228,7 @@ STEPS = st.lists(
 
 
 @settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

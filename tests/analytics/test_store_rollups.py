@@ -14,6 +14,7 @@ from backcare.analytics.record import AnonymousRecord
 from backcare.analytics.store.base import COLUMNS, LIST_COLUMNS, NO_CAUSE, TOP_CAUSE, Selection
 from backcare.analytics.store.duckdb_store import SCHEMA, STATE, TAIL, DuckDBStore
 from backcare.analytics.store.queries import ROLLUPS, rollup_sql
+from tests.profiles import examples
 
 WEEKS = ("2026-W01", "2026-W02", "2026-W03", "2026-W52")
 AGES = ("20-29", "30-39", "unknown")
@@ -120,7 +121,7 @@ def assert_in_step(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

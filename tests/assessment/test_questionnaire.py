@@ -23,6 +23,7 @@ from backcare.assessment.questionnaire import (
     widget_value,
 )
 from tests.assessment.strategies import ANSWER_SETS
+from tests.profiles import examples
 
 ROOT_README = Path(__file__).resolve().parents[2] / "README.md"
 README = ROOT_README.parent / "data" / "README.md"
@@ -128,7 +129,7 @@ def test_dropping_repeats_until_stable(kb):
     assert applicable(answers, kb) == {"activity": "running", "worn_shoes": True}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(ANSWER_SETS)
 def test_applicable_answers_all_apply_and_keep_every_warning_answer(answers):
     from backcare.assessment.engine import knowledge_base

@@ -19,6 +19,7 @@ from backcare.assessment.engine import knowledge_base
 from backcare.assessment.knowledge import DIAGNOSIS_ITEM, ENTRY_ROLES
 from backcare.assessment.scoring import TOP_CAUSES
 from tests.assessment.strategies import ANSWER_SETS
+from tests.profiles import examples
 
 DOMS = "delayed_onset_soreness"
 #: After a harder week: a dull ache low in the back.
@@ -50,7 +51,7 @@ def test_pain_during_the_activity_puts_a_jump_in_load_ahead_of_delayed_soreness(
     assert _ids({**HARDER_WEEK, "onset": "next_day"})[0] == DOMS
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(ANSWER_SETS)
 def test_delayed_soreness_never_comes_first_for_pain_that_began_during_the_activity(answers):
     ranked = _ids({**answers, "onset": "during"})
@@ -72,7 +73,7 @@ def test_every_diagnosis_has_a_cause_of_its_own():
         assert 1 <= len(_diagnosed_causes(value)) <= TOP_CAUSES, value
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(ANSWER_SETS, st.sampled_from(knowledge_base().questions[DIAGNOSIS_ITEM].allowed))
 def test_a_reported_diagnosis_ranks_its_causes_in_the_top_three(answers, value):
     top = _ids({**answers, DIAGNOSIS_ITEM: [value]})[:TOP_CAUSES]
@@ -133,7 +134,7 @@ def test_generic_answers_alone_suggest_nothing(answer):
     assert _ids(answer) == []
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(ANSWER_SETS)
 def test_every_listed_cause_has_a_specific_answer_behind_it(answers):
     kb = knowledge_base()
@@ -183,7 +184,7 @@ def test_specific_advice_is_among_the_first_three_when_its_cause_is(
     assert prevention in [a.id for a in result.prevention_tips[:3]]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(ANSWER_SETS)
 def test_each_top_cause_has_its_own_advice_among_the_first_three(answers):
     kb = knowledge_base()

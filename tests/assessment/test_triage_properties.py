@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from backcare import assess
 from backcare.assessment import contract
 from tests.assessment.strategies import ANSWER_SETS, WARNING_ITEM
+from tests.profiles import examples
 
 RANK = {level: n for n, level in enumerate(contract.TRIAGE_LEVELS)}  # 0 = most urgent
 
@@ -53,7 +54,9 @@ def required_level(answers: dict) -> str:
     return "self_care"
 
 
-SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @SETTINGS
@@ -68,7 +71,7 @@ def test_triage_is_never_below_what_the_contract_requires(answers):
             assert item in fired
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(ANSWER_SETS, st.sampled_from(sorted(EMERGENCY)))
 def test_any_emergency_sign_gives_emergency_whatever_else_is_said(answers, sign):
     answers = {**answers, sign: True}
@@ -77,14 +80,14 @@ def test_any_emergency_sign_gives_emergency_whatever_else_is_said(answers, sign)
     assert result.triage.reasons[0].level == "emergency"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(ANSWER_SETS, ANSWER_SETS)
 def test_saying_more_never_lowers_the_level(answers, more):
     level = assess(answers).triage.level
     assert RANK[assess({**more, **answers}).triage.level] <= RANK[level]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(ANSWER_SETS, st.sampled_from(sorted(URGENT)))
 def test_any_urgent_sign_gives_at_least_urgent_whatever_else_is_said(answers, sign):
     result = assess({**answers, sign: True})
@@ -100,7 +103,7 @@ def test_the_oracle_knows_every_warning_sign_the_questionnaire_asks(kb):
     assert set(warning_items(kb)) == EMERGENCY | URGENT | SEE_DOCTOR
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(ANSWER_SETS, WARNING_ITEM)
 def test_any_warning_sign_the_questionnaire_asks_wins_and_is_named(answers, item):
     answers = {**answers, item: True}

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from backcare.assessment.engine import knowledge_base
 from backcare.diary import changes, charts
 from backcare.diary.entries import Vocabulary, make_entry
+from tests.profiles import examples
 
 TODAY = date(2026, 3, 20)
 VOCAB = Vocabulary.from_kb(knowledge_base())
@@ -228,7 +229,7 @@ diaries = st.lists(
 ).map(changes.replace_with)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(diaries)
 def test_any_diary_charts_and_reads_as_a_sentence(entries):
     days = charts.daily(entries)

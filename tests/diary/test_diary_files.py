@@ -12,13 +12,29 @@ from backcare.assessment.engine import knowledge_base
 from backcare.diary import changes, files
 from backcare.diary.entries import _ID, MAX_PROBLEMS, DiaryError, Vocabulary, make_entry
 from tests.diary.diary_malformed import DAY, HEADER, MALFORMED, Bad
+from tests.profiles import examples
 
 VOCAB = Vocabulary.from_kb(knowledge_base())
 
 
-def test_there_are_at_least_fifteen_kinds_of_bad_file():
-    assert len(MALFORMED) >= 15
-    assert len({case.name for case in MALFORMED}) == len(MALFORMED)
+def test_each_kind_of_bad_file_gets_its_own_message_not_a_generic_refusal():
+    """What the code said for each case: a person learns what is wrong with *their* file."""
+    said = {}
+    for case in MALFORMED:
+        with pytest.raises(DiaryError) as caught:
+            files.read_file(case.data, case.filename, VOCAB)
+        said[case.name] = caught.value.problems
+    assert said["empty file"] == ("the file is empty",)
+    assert said["only a header"] == ("the file holds no diary entries",)
+    assert said["pain 11"] == ("row 3: pain 11 is outside 0–10",)
+    # The same flaw gets the same words, whatever the format...
+    same_flaw = {"UTF-16 with only a byte-order mark": "empty file",
+                 "JSON with too many entries": "too many rows"}  # fmt: skip
+    for name, twin in same_flaw.items():
+        assert said[name] == said[twin]
+    # ...and different flaws never share their first message.
+    firsts = {problems[0] for name, problems in said.items() if name not in same_flaw}
+    assert len(firsts) == len(said) - len(same_flaw), sorted(firsts)
 
 
 @pytest.mark.parametrize("case", MALFORMED, ids=lambda case: case.name)
@@ -145,19 +161,19 @@ def _read_or_refuse(data: bytes, filename: str) -> None:
 
 
 @given(_DOCUMENT | _JSON)
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_json_imports_or_is_refused_cleanly(document):
     _read_or_refuse(json.dumps(document).encode("utf-8"), "d.json")
 
 
 @given(st.binary(max_size=400), st.sampled_from(["d.json", "d.csv", "download"]))
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 def test_any_bytes_import_or_are_refused_cleanly(data, filename):
     _read_or_refuse(data, filename)
 
 
 @given(st.text(max_size=300), st.sampled_from(["utf-8", "utf-16", "utf-16-le"]))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_any_text_in_any_encoding_imports_or_is_refused_cleanly(text, codec):
     _read_or_refuse(text.encode(codec, errors="surrogatepass"), "d.csv")
 

@@ -21,6 +21,7 @@ from backcare.fhir.bundle import answers_from_fhir, assessment_bundle
 from backcare.fhir.validation import validated
 from tests.assessment.strategies import ANSWER_SETS
 from tests.fhir.fhir_cases import ANSWERS, AUTHORED, bundle, response
+from tests.profiles import examples
 
 KB = knowledge_base()
 #: When an assessment can be authored: any time zone, but not year 1 or 9999, where a shift
@@ -32,7 +33,7 @@ def _read(resource: dict) -> dict:
     return answers_from_fhir(resource, KB)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ANSWER_SETS, st.datetimes(min_value=EARLIEST, max_value=LATEST, timezones=st.timezones()))
 def test_answers_survive_the_trip_through_a_bundle(answers, authored):
     result = assess(answers)

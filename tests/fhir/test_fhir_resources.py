@@ -19,6 +19,7 @@ from backcare.fhir import codes
 from backcare.fhir.questionnaire import questionnaire, version
 from tests.assessment.strategies import ANSWER_SETS
 from tests.fhir.fhir_cases import ANSWERS, bundle
+from tests.profiles import examples
 
 _QUESTIONNAIRE = questionnaire(knowledge_base())
 
@@ -195,7 +196,7 @@ def _enabled(item: dict, answers: dict) -> bool:
     return any(results) if item.get("enableBehavior") == "any" else all(results)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(ANSWER_SETS)
 def test_enable_when_shows_exactly_the_questions_the_app_asks(answers):
     kb = knowledge_base()
