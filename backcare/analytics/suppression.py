@@ -28,6 +28,15 @@ total is at most the sum of its signs' counts — a small gadget with a slack
 edge), and whoever reported a sign is at its level or a more urgent one (so
 each running sum of the totals, most urgent first, is at least that sign's
 count — a chain of edges with lower bounds).
+
+A floor ties counts of two tables together (the running sum down to "see a
+doctor" is at least the number of children in the age table), which one
+circulation cannot say exactly. We keep the check sound by never letting the
+network believe more than an onlooker could: while such a total is not shown,
+the running sum may only grow and the total may only shrink, so every other
+table the check finds still keeps the sum at or above it. (Bounding the sum by
+a hidden total's label alone, "at least k", let an onlooker who knew that total
+exactly from the other table's shown counts work out a small count.)
 """
 
 from __future__ import annotations
@@ -126,6 +135,8 @@ class _Network:
         self.sign_var: dict[Hashable, int] = {}
         self.blurred: set[int] = set()  # cells read as "<k" though they may be 0
         self.chain_var: dict[Hashable, int] = {}  # level -> running sum of totals up to it
+        self.floor_from: dict[int, list[int]] = {}  # running sum -> other grids' totals under it
+        self.bounding: set[int] = set()  # those totals: a running sum must stay at or above them
         self._nodes = 0
         self._adjacency: list[list[tuple[int, int]]] | None = None
 
@@ -164,9 +175,11 @@ class _Network:
                     self._edge(col_nodes[c], r_t, cols[c])
         for level, totals in (signs.floors if signs else {}).items():
             # The running sum up to this level is at least each of these totals.
-            self.low_from[self.chain_var[level]] += [
+            floor = [
                 (self.row_var if axis == ROW else self.col_var)[g][key] for g, axis, key in totals
             ]
+            self.floor_from.setdefault(self.chain_var[level], []).extend(floor)
+            self.bounding.update(floor)
         for g in range(len(grids)):
             # This grid's row-total node to the next grid's column-total node: the copies
             # of the grand total form a ring, so conservation makes them all equal.
@@ -220,13 +233,24 @@ class _Network:
 
     def bounds(self, var: int) -> tuple[int, int]:
         if self.kinds[var] == "aux":
-            members = self.low_from.get(var, [])
-            low = max((self.bounds(s)[0] for s in members), default=0)
+            floors = self.floor_from.get(var, [])
+            if any(self.status[m] != SHOWN for m in floors):
+                low = self.values[var]  # a hidden total bounds it: it may only grow
+            else:
+                signs = self.low_from.get(var, [])
+                low = max(
+                    [0] + [self.bounds(s)[0] for s in signs] + [self.values[m] for m in floors]
+                )
             # A link the data itself breaks tells an onlooker nothing; never start outside it.
             return min(low, self.values[var]), INFINITE
         if var in self.blurred:
             return 0, self.k - 1
-        return bounds(self.values[var], self.status[var], self.k)
+        return self._capped(var, bounds(self.values[var], self.status[var], self.k))
+
+    def _capped(self, var: int, known: tuple[int, int]) -> tuple[int, int]:
+        """A count that bounds a running sum may shrink but not grow (see the module doc)."""
+        low, high = known
+        return (low, min(high, max(low, self.values[var]))) if var in self.bounding else known
 
     def set_status(self, var: int, status: str) -> None:
         self.status[var] = status
@@ -308,7 +332,7 @@ class _Network:
             if status == SHOWN:
                 if value < self.k:
                     continue
-                price, (low, high) = self.cost(other), (self.k, INFINITE)
+                price, (low, high) = self.cost(other), self._capped(other, (self.k, INFINITE))
             else:
                 price, (low, high) = 0, self.bounds(other)
             if value < high:

