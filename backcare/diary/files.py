@@ -256,6 +256,11 @@ def _columns(headings: list[str]) -> list[str]:
     twice = len({f for f in fields if f}) != len([f for f in fields if f])
     if not (missing or unknown or twice):
         return [f for f in fields if f]
+    expected = ", ".join(CSV_HEADINGS.values())
+    if not any(fields):
+        # Nothing in the first row is ours: listing its cells (escaped, possibly long)
+        # and every column again as missing would only make the one line unreadable.
+        raise DiaryError([f"{NOT_AN_EXPORT}: its first row should name the columns {expected}"])
     detail = "; ".join(
         part
         for part in (
@@ -265,7 +270,6 @@ def _columns(headings: list[str]) -> list[str]:
         )
         if part
     )
-    expected = ", ".join(CSV_HEADINGS.values())
     raise DiaryError(
         [f"{NOT_AN_EXPORT}: its first row should name the columns {expected} ({detail})"]
     )

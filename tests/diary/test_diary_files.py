@@ -219,3 +219,15 @@ def test_a_file_that_is_no_diary_export_is_told_so_in_plain_words(data, name):
         files.read_file(data, name, VOCAB)
     (problem,) = caught.value.problems
     assert problem.startswith("This file does not look like a BackCare diary export: ")
+
+
+def test_a_first_row_with_none_of_our_columns_names_them_once_and_nothing_of_its_own():
+    """Found by the property above: an escape character and two unassigned letters as the
+    only heading made a line of over 300 characters that listed every column twice."""
+    with pytest.raises(DiaryError) as caught:
+        files.read_file("\x1b\U00010d28\U000187f8".encode(), "d.csv", VOCAB)
+    assert caught.value.problems == (
+        "This file does not look like a BackCare diary export: its first row should name the "
+        "columns Date, Pain (0 = none, 10 = worst), Activity, Comfort actions tried, Note, "
+        "Entry id",
+    )
