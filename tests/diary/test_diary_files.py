@@ -231,3 +231,47 @@ def test_a_first_row_with_none_of_our_columns_names_them_once_and_nothing_of_its
         "columns Date, Pain (0 = none, 10 = worst), Activity, Comfort actions tried, Note, "
         "Entry id",
     )
+
+
+_EXPECTED = (
+    "This file does not look like a BackCare diary export: its first row should name the "
+    "columns Date, Pain (0 = none, 10 = worst), Activity, Comfort actions tried, Note, Entry id"
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "detail"),
+    [
+        ("id,date,pain,activity,comfort_actions,note,mood", " (unexpected 'mood')"),
+        ("id,date,date,pain,activity,comfort_actions,note", " (a column appears twice)"),
+        ("id,date,pain,activity,note", " (missing Comfort actions tried)"),
+    ],
+)
+def test_a_first_row_with_all_our_columns_but_one_wrong_says_which(header, detail):
+    """Each of the three faults alone is enough to refuse the file, and is named."""
+    data = (header + "\r\n" + ",2024-05-01,2024-05-01,3,running,,\r\n").encode()
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.csv", VOCAB)
+    assert caught.value.problems == (_EXPECTED + detail,)
+
+
+@pytest.mark.parametrize(
+    ("extra", "listed"), [(5, "x0, x1, x2, x3, x4"), (6, "x0, x1, x2, x3, x4 and 1 more")]
+)
+def test_unexpected_fields_are_listed_five_at_most(extra, listed):
+    document = {"format": "backcare-pain-diary", "version": 1, "entries": []}
+    document |= {f"x{i}": 1 for i in range(extra)}
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(json.dumps(document).encode(), "d.json", VOCAB)
+    assert caught.value.problems == (f"unexpected fields in the file: {listed}",)
+
+
+@pytest.mark.parametrize("bad_rows", [MAX_PROBLEMS, MAX_PROBLEMS + 1])
+def test_at_most_fifty_problems_are_listed_then_how_many_more(bad_rows):
+    rows = "".join(",2024-05-01,11,running,,\r\n" for _ in range(bad_rows))
+    data = ("id,date,pain,activity,comfort_actions,note\r\n" + rows).encode()
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.csv", VOCAB)
+    listed = [f"row {n}: pain 11 is outside 0–10" for n in range(2, 2 + MAX_PROBLEMS)]
+    more = ["… and 1 more problems"] if bad_rows > MAX_PROBLEMS else []
+    assert list(caught.value.problems) == listed + more
