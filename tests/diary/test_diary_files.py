@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -275,3 +276,16 @@ def test_at_most_fifty_problems_are_listed_then_how_many_more(bad_rows):
     listed = [f"row {n}: pain 11 is outside 0–10" for n in range(2, 2 + MAX_PROBLEMS)]
     more = ["… and 1 more problems"] if bad_rows > MAX_PROBLEMS else []
     assert list(caught.value.problems) == listed + more
+
+
+def test_the_diary_the_browser_kept_is_read_without_the_future_check():
+    """The browser may be a day ahead of the server: what it stored is read as it is."""
+    assert files.stored_diary(None, VOCAB) == ()
+    assert files.stored_diary("", VOCAB) == ()
+    latest = make_entry(
+        VOCAB, day="9999-12-30", pain=2, activity="running", entry_id="x1", today=date.max
+    )
+    text = files.json_bytes(changes.replace_with([latest])).decode()
+    assert files.stored_diary(text, VOCAB) == (latest,)
+    with pytest.raises(DiaryError, match="9999-12-30 is in the future"):
+        files.read_file(text.encode(), "d.json", VOCAB)
