@@ -289,3 +289,20 @@ def test_the_diary_the_browser_kept_is_read_without_the_future_check():
     assert files.stored_diary(text, VOCAB) == (latest,)
     with pytest.raises(DiaryError, match="9999-12-30 is in the future"):
         files.read_file(text.encode(), "d.json", VOCAB)
+
+
+def test_every_short_row_is_named_not_only_the_first():
+    data = ("id,date,pain,activity,comfort_actions,note\r\n" + f",{DAY},3\r\n" * 2).encode()
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.csv", VOCAB)
+    assert caught.value.problems == (
+        "row 2: expected 6 cells, found 3",
+        "row 3: expected 6 cells, found 3",
+    )
+
+
+def test_csv_text_that_still_starts_with_a_byte_order_mark_reads_the_same():
+    book = changes.replace_with(
+        [make_entry(VOCAB, day=DAY, pain=2, activity="stretching", entry_id="x1")]
+    )
+    assert files.from_csv("\ufeff" + files.to_csv(book, VOCAB), VOCAB) == book
