@@ -257,6 +257,10 @@ def _columns(headings: list[str]) -> list[str]:
     if not (missing or unknown or twice):
         return [f for f in fields if f]
     expected = ", ".join(CSV_HEADINGS.values())
+    if not any(fields):
+        # Nothing in the first row is ours: listing its cells (escaped, possibly long)
+        # and every column again as missing would only make the one line unreadable.
+        raise DiaryError([f"{NOT_AN_EXPORT}: its first row should name the columns {expected}"])
     shown = 3
     if len(unknown) > shown:
         unknown = [*unknown[:shown], f"and {len(unknown) - shown} more"]

@@ -69,3 +69,56 @@ def test_facts_flatten_lists_and_type_values_for_sql():
         ("pain_areas", "neck", None),
         ("pain_areas", "leg", None),
     ]
+
+
+_LIST = "a list of distinct values from lower_back, mid_back, upper_back, neck, buttock, leg"
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [
+        ({"age": "forty"}, "age: got 'forty'; allowed: a whole number from 5 to 110"),
+        ({"pain_now": 12}, "pain_now: 12 is out of range; allowed: a whole number from 0 to 10"),
+        (
+            {"pain_now": 2**63 - 1},
+            "pain_now: 9223372036854775807 is out of range; allowed: a whole number from 0 to 10",
+        ),
+        (
+            {"pain_now": 2**63},
+            "pain_now: a number that large is out of range; allowed: a whole number from 0 to 10",
+        ),
+        (
+            {"saddle_numb": True},
+            "saddle_numb: not a questionnaire item (did you mean saddle_numbness or leg_numbness?)",
+        ),
+        ({"zzzz": 1}, "zzzz: not a questionnaire item (see CONTRACT section 1)"),
+        (
+            {"activity": "swimming"},
+            "activity: got 'swimming'; allowed: one of stretching, running, strength_training, "
+            "other_exercise",
+        ),
+        ({"warmed_up": "yes"}, "warmed_up: got 'yes'; allowed: true or false"),
+        ({"pain_areas": ["neck", "neck"]}, f"pain_areas: a value appears twice; allowed: {_LIST}"),
+        ({"pain_areas": ["knee"]}, f"pain_areas: unknown value 'knee'; allowed: {_LIST}"),
+        ({"pain_areas": "neck"}, f"pain_areas: got 'neck'; allowed: {_LIST}"),
+        ({"pain_areas": ["neck", 3]}, f"pain_areas: got '[\"neck\", 3]'; allowed: {_LIST}"),
+        ([], "answers must be a JSON object keyed by item id"),
+    ],
+)
+def test_each_refusal_is_the_one_line_a_person_reads(kb, raw, line):
+    """The whole message, written out: what the CLI prints and a clinic's system logs."""
+    with pytest.raises(InvalidAnswers) as caught:
+        validate(raw, kb.questions)
+    assert str(caught.value) == line
+
+
+def test_the_bounds_themselves_are_allowed(kb):
+    lowest = {"age": 5, "pain_now": 0, "days_since_onset": 0}
+    highest = {"age": 110, "pain_now": 10, "days_since_onset": 3650}
+    assert validate(lowest, kb.questions) == lowest
+    assert validate(highest, kb.questions) == highest
+
+
+def test_facts_write_yes_as_true_and_keep_whole_numbers_as_numbers():
+    rows = facts({"fever": True, "pain_now": 0})
+    assert rows == [("fever", "true", None), ("pain_now", None, 0.0)]

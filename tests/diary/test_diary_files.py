@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -235,3 +236,89 @@ def test_a_file_that_is_no_diary_export_is_told_so_in_plain_words(data, name):
         files.read_file(data, name, VOCAB)
     (problem,) = caught.value.problems
     assert problem.startswith("This file does not look like a BackCare diary export: ")
+
+
+def test_a_first_row_with_none_of_our_columns_names_them_once_and_nothing_of_its_own():
+    """Found by the property above: an escape character and two unassigned letters as the
+    only heading made a line of over 300 characters that listed every column twice."""
+    with pytest.raises(DiaryError) as caught:
+        files.read_file("\x1b\U00010d28\U000187f8".encode(), "d.csv", VOCAB)
+    assert caught.value.problems == (
+        "This file does not look like a BackCare diary export: its first row should name the "
+        "columns Date, Pain (0 = none, 10 = worst), Activity, Comfort actions tried, Note, "
+        "Entry id",
+    )
+
+
+_EXPECTED = (
+    "This file does not look like a BackCare diary export: its first row should name the "
+    "columns Date, Pain (0 = none, 10 = worst), Activity, Comfort actions tried, Note, Entry id"
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "detail"),
+    [
+        ("id,date,pain,activity,comfort_actions,note,mood", " (unexpected 'mood')"),
+        ("id,date,date,pain,activity,comfort_actions,note", " (a column appears twice)"),
+        ("id,date,pain,activity,note", " (missing Comfort actions tried)"),
+    ],
+)
+def test_a_first_row_with_all_our_columns_but_one_wrong_says_which(header, detail):
+    """Each of the three faults alone is enough to refuse the file, and is named."""
+    data = (header + "\r\n" + ",2024-05-01,2024-05-01,3,running,,\r\n").encode()
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.csv", VOCAB)
+    assert caught.value.problems == (_EXPECTED + detail,)
+
+
+@pytest.mark.parametrize(
+    ("extra", "listed"), [(5, "x0, x1, x2, x3, x4"), (6, "x0, x1, x2, x3, x4 and 1 more")]
+)
+def test_unexpected_fields_are_listed_five_at_most(extra, listed):
+    document = {"format": "backcare-pain-diary", "version": 1, "entries": []}
+    document |= {f"x{i}": 1 for i in range(extra)}
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(json.dumps(document).encode(), "d.json", VOCAB)
+    assert caught.value.problems == (f"unexpected fields in the file: {listed}",)
+
+
+@pytest.mark.parametrize("bad_rows", [MAX_PROBLEMS, MAX_PROBLEMS + 1])
+def test_at_most_fifty_problems_are_listed_then_how_many_more(bad_rows):
+    rows = "".join(",2024-05-01,11,running,,\r\n" for _ in range(bad_rows))
+    data = ("id,date,pain,activity,comfort_actions,note\r\n" + rows).encode()
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.csv", VOCAB)
+    listed = [f"row {n}: pain 11 is outside 0–10" for n in range(2, 2 + MAX_PROBLEMS)]
+    more = ["… and 1 more problems"] if bad_rows > MAX_PROBLEMS else []
+    assert list(caught.value.problems) == listed + more
+
+
+def test_the_diary_the_browser_kept_is_read_without_the_future_check():
+    """The browser may be a day ahead of the server: what it stored is read as it is."""
+    assert files.stored_diary(None, VOCAB) == ()
+    assert files.stored_diary("", VOCAB) == ()
+    latest = make_entry(
+        VOCAB, day="9999-12-30", pain=2, activity="running", entry_id="x1", today=date.max
+    )
+    text = files.json_bytes(changes.replace_with([latest])).decode()
+    assert files.stored_diary(text, VOCAB) == (latest,)
+    with pytest.raises(DiaryError, match="9999-12-30 is in the future"):
+        files.read_file(text.encode(), "d.json", VOCAB)
+
+
+def test_every_short_row_is_named_not_only_the_first():
+    data = ("id,date,pain,activity,comfort_actions,note\r\n" + f",{DAY},3\r\n" * 2).encode()
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.csv", VOCAB)
+    assert caught.value.problems == (
+        "row 2: expected 6 cells, found 3",
+        "row 3: expected 6 cells, found 3",
+    )
+
+
+def test_csv_text_that_still_starts_with_a_byte_order_mark_reads_the_same():
+    book = changes.replace_with(
+        [make_entry(VOCAB, day=DAY, pain=2, activity="stretching", entry_id="x1")]
+    )
+    assert files.from_csv("\ufeff" + files.to_csv(book, VOCAB), VOCAB) == book
