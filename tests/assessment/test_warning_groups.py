@@ -18,6 +18,7 @@ from backcare.assessment.questionnaire import (
     unanswered_groups,
     warning_items,
 )
+from tests.profiles import examples
 
 KB = knowledge_base()
 GROUP_IDS = tuple(g.id for g in KB.warning_groups)
@@ -37,7 +38,7 @@ def test_every_sign_is_in_exactly_one_group_in_page_order():
     assert 4 <= len(KB.warning_groups) <= 6
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(GROUP_ANSWERS, FOLLOW_UPS)
 def test_only_answered_signs_are_sent_and_a_yes_is_never_dropped(groups, follow_up):
     sent = sign_answers(KB, groups, follow_up)
@@ -61,7 +62,7 @@ def test_only_answered_signs_are_sent_and_a_yes_is_never_dropped(groups, follow_
     assert not result.triage.safe_self_care or not waiting
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(FLAT, st.sets(st.sampled_from(GROUP_IDS)), st.sampled_from(("running", "stretching")))
 def test_the_triage_equals_assess_on_the_flat_answers(flat, cautious, activity):
     """A person answers the groups truthfully (Yes when any sign applies; a cautious Yes
