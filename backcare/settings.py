@@ -123,9 +123,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     store = env.get("BACKCARE_STORE", "").strip() or str(DEFAULT_STORE)
     scheme, colon_slashes, _ = store.partition("://")
     if colon_slashes and scheme not in URL_SCHEMES:
-        raise SettingsError(
-            f"BACKCARE_STORE={scheme}://…: use a file path or a postgresql:// URL"
-        )
+        raise SettingsError(f"BACKCARE_STORE={scheme}://…: use a file path or a postgresql:// URL")
     return Settings(
         mode=mode,
         site_id=site_id,

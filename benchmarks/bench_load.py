@@ -134,9 +134,7 @@ def run(quick: bool) -> list[Figure]:
     ]
 
 
-def behind_nginx(
-    replicas: int, levels: Sequence[int], seconds: float
-) -> tuple[float, float, int]:
+def behind_nginx(replicas: int, levels: Sequence[int], seconds: float) -> tuple[float, float, int]:
     """best_rate for ``replicas`` servers behind nginx on a throwaway PostgreSQL store."""
     print(f"  {replicas} server(s) behind nginx, PostgreSQL store:", flush=True)
     with running(replicas) as cluster:

@@ -143,4 +143,3 @@ def _demo(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> 
     print(f"added {args.rows} synthetic records to {describe(location)}; it now holds {total}",
           file=out)  # fmt: skip
     return 0
-

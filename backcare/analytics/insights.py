@@ -238,7 +238,7 @@ def _month(text: str) -> tuple[int, int]:
 
 
 def month_name(month: str) -> str:
-    """"2026-03" as a person reads it: "March 2026"."""
+    """ "2026-03" as a person reads it: "March 2026"."""
     year, number = _month(month)
     return date(year, number, 1).strftime("%B %Y")
 
@@ -308,9 +308,7 @@ def publish(store: Store, k: int, vocab: Vocabulary, today: date | None = None) 
 
 
 @functools.lru_cache(maxsize=64)
-def _publication(
-    counts: tuple[tuple[str, MonthCounts], ...], k: int, rules: Rules
-) -> Publication:
+def _publication(counts: tuple[tuple[str, MonthCounts], ...], k: int, rules: Rules) -> Publication:
     rows: dict[str, list] = defaultdict(list)
     withheld = {}
     for month, month_counts in counts:

@@ -32,10 +32,7 @@ from backcare.ui import page_files
 _NOTICE = "reconnect_notice"
 #: How often the idle timer fires; it only has to exist.
 TIMER = timedelta(hours=1)
-LOST = (
-    "We lost the connection to the server, so your answers were not kept. "
-    "Please start again."
-)
+LOST = "We lost the connection to the server, so your answers were not kept. Please start again."
 DIARY_KEPT = " Your pain diary is still saved in this browser."
 
 

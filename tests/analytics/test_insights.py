@@ -401,9 +401,7 @@ def test_planted_records_are_never_recovered(vocab):
     assert publication.months[0] == "2024-10"
     assert publication.total("2024-10") == (None, "<11")
     assert publication.total("2024-11") == (0, "0")
-    assert [n for n, f in publication.month("2024-10").items() if not f.empty] == [
-        "monthly_totals"
-    ]
+    assert [n for n, f in publication.month("2024-10").items() if not f.empty] == ["monthly_totals"]
     # The rare site is never named: its two records are among "other sites".
     assert not any((frame == "rare-site").any().any() for frame in publication.views.values())
     assert _shown(publication, "site_totals", "2026-03")["other sites"] == "<11"

@@ -123,9 +123,7 @@ def test_two_servers_of_eight_threads_save_exactly_sixteen_thousand_and_fold_eac
 # --- a database restart mid-ingest ---------------------------------------------------------
 
 
-def test_database_restarts_mid_ingest_lose_no_acknowledged_record_and_double_none(
-    pg, postgres
-):
+def test_database_restarts_mid_ingest_lose_no_acknowledged_record_and_double_none(pg, postgres):
     """Crash-restart PostgreSQL three times under eight submitting threads. Each batch in
     flight is tried again or, if its COMMIT's answer was lost, looked up: nobody sees an
     error, and every record is saved exactly once."""

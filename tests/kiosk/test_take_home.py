@@ -118,8 +118,7 @@ def test_the_summary_svg_reads_back_as_the_summary():
     ]
     assert decoded.splitlines()[-2:] == [
         "Possible explanations: Impact from running",
-        "What may help: Take a few days off running; Rest and avoid what hurts; "
-        "Keep moving gently",
+        "What may help: Take a few days off running; Rest and avoid what hurts; Keep moving gently",
     ]
 
 

@@ -259,8 +259,11 @@ class PostgresStore(WrittenThrough):
                     "has not finished that save: it may or may not be stored"
                 )
             time.sleep(0.05)
-        return self._retrying(lambda con: con.execute(
-            "SELECT EXISTS (SELECT FROM commit_tokens WHERE token = %s)", [token]).fetchone()[0])
+        return self._retrying(
+            lambda con: con.execute(
+                "SELECT EXISTS (SELECT FROM commit_tokens WHERE token = %s)", [token]
+            ).fetchone()[0]
+        )
 
     def _identify(self, con: psycopg.Connection) -> None:
         """Note a new pooled connection's server process (pid, start): see _committed."""
@@ -304,9 +307,9 @@ class PostgresStore(WrittenThrough):
     # --- reading ---------------------------------------------------------------------------
 
     def count_by(self, columns: Sequence[str], selection: Selection = Selection()) -> list[tuple]:
-        sql, params = rollup_sql(
-            columns, selection, tail_table="inbox", mark="%s"
-        ) or count_sql(columns, selection, mark="%s")
+        sql, params = rollup_sql(columns, selection, tail_table="inbox", mark="%s") or count_sql(
+            columns, selection, mark="%s"
+        )
         if self.closed:
             raise StoreError(f"the store {self.label} is closed")
         return self._retrying(lambda con: con.execute(sql, params).fetchall())
