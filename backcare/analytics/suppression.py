@@ -32,9 +32,10 @@ count — a chain of edges with lower bounds).
 A floor ties counts of two tables together (the running sum down to "see a
 doctor" is at least the number of children in the age table), which one
 circulation cannot say exactly. We keep the check sound by never letting the
-network believe more than an onlooker could: while such a total is not shown,
-the running sum may only grow and the total may only shrink, so every other
-table the check finds still keeps the sum at or above it. (Bounding the sum by
+network believe more than an onlooker could. The check moves counts by one, so
+a hidden total may grow by one only while its sum is at least two above it,
+and the sum may shrink only down to where the total could then be: every other
+table the check finds still keeps the sum at or above the total. (Bounding the sum by
 a hidden total's label alone, "at least k", let an onlooker who knew that total
 exactly from the other table's shown counts work out a small count.)
 """
@@ -137,6 +138,7 @@ class _Network:
         self.chain_var: dict[Hashable, int] = {}  # level -> running sum of totals up to it
         self.floor_from: dict[int, list[int]] = {}  # running sum -> other grids' totals under it
         self.bounding: set[int] = set()  # those totals: a running sum must stay at or above them
+        self.floors_of: dict[int, list[int]] = {}  # such a total -> the running sums above it
         self._nodes = 0
         self._adjacency: list[list[tuple[int, int]]] | None = None
 
@@ -180,6 +182,8 @@ class _Network:
             ]
             self.floor_from.setdefault(self.chain_var[level], []).extend(floor)
             self.bounding.update(floor)
+            for member in floor:
+                self.floors_of.setdefault(member, []).append(self.chain_var[level])
         for g in range(len(grids)):
             # This grid's row-total node to the next grid's column-total node: the copies
             # of the grand total form a ring, so conservation makes them all equal.
@@ -233,24 +237,34 @@ class _Network:
 
     def bounds(self, var: int) -> tuple[int, int]:
         if self.kinds[var] == "aux":
-            floors = self.floor_from.get(var, [])
-            if any(self.status[m] != SHOWN for m in floors):
-                low = self.values[var]  # a hidden total bounds it: it may only grow
-            else:
-                signs = self.low_from.get(var, [])
-                low = max(
-                    [0] + [self.bounds(s)[0] for s in signs] + [self.values[m] for m in floors]
-                )
+            # At or above each floor's value, or the value it may grow to (see _grows).
+            floors = [self.values[m] + self._grows(m) for m in self.floor_from.get(var, [])]
+            signs = [self.bounds(s)[0] for s in self.low_from.get(var, [])]
+            low = max([0, *signs, *floors])
             # A link the data itself breaks tells an onlooker nothing; never start outside it.
             return min(low, self.values[var]), INFINITE
         if var in self.blurred:
             return 0, self.k - 1
         return self._capped(var, bounds(self.values[var], self.status[var], self.k))
 
+    def _grows(self, var: int) -> int:
+        """1 if a floor total may grow by one: only with room for its sums to shrink by one too.
+
+        The check moves counts by one at a time, so with each sum at least 2 above the
+        total both moves together keep the sum at or above it; with less room the total
+        stays put, and a sum may then shrink down to it (see the module doc).
+        """
+        if self.status[var] == SHOWN:
+            return 0
+        chains = self.floors_of.get(var, [])
+        return int(all(self.values[c] - self.values[var] >= 2 for c in chains))
+
     def _capped(self, var: int, known: tuple[int, int]) -> tuple[int, int]:
-        """A count that bounds a running sum may shrink but not grow (see the module doc)."""
+        """A floor total's bounds, kept where its running sums can follow (see _grows)."""
+        if var not in self.bounding:
+            return known
         low, high = known
-        return (low, min(high, max(low, self.values[var]))) if var in self.bounding else known
+        return low, min(high, max(low, self.values[var] + self._grows(var)))
 
     def set_status(self, var: int, status: str) -> None:
         self.status[var] = status

@@ -252,7 +252,7 @@ def _columns(headings: list[str]) -> list[str]:
     """The field of each column, or DiaryError saying in plain words why these are wrong."""
     fields = [_field(h) for h in headings]
     missing = [CSV_HEADINGS[f] for f in CSV_HEADINGS if f not in fields]
-    unknown = [quoted(h.strip(), 20) for h, f in zip(headings, fields, strict=True) if f is None]
+    unknown = [quoted(h.strip(), 12) for h, f in zip(headings, fields, strict=True) if f is None]
     twice = len({f for f in fields if f}) != len([f for f in fields if f])
     if not (missing or unknown or twice):
         return [f for f in fields if f]
@@ -261,14 +261,16 @@ def _columns(headings: list[str]) -> list[str]:
         # Nothing in the first row is ours: listing its cells (escaped, possibly long)
         # and every column again as missing would only make the one line unreadable.
         raise DiaryError([f"{NOT_AN_EXPORT}: its first row should name the columns {expected}"])
-    shown = 3
+    # The expected names already say what a row lacks: the one column missing is worth
+    # naming, a longer list only makes the line unreadable. Same for cells not ours.
+    shown = 2
     if len(unknown) > shown:
         unknown = [*unknown[:shown], f"and {len(unknown) - shown} more"]
-    # The expected names already say what is missing; add only what the row has wrong.
     detail = "; ".join(
         part
         for part in (
-            f"it does not know {', '.join(unknown)}" if unknown else "",
+            f"missing {missing[0]}" if len(missing) == 1 else "",
+            f"unexpected {', '.join(unknown)}" if unknown else "",
             "a column appears twice" if twice else "",
         )
         if part

@@ -126,7 +126,9 @@ def test_when_its_server_dies_a_browser_starts_again_on_the_other_one(
 
     # The page loses its connection, reconnects through nginx to the other server, which
     # does not know the old session: a new one starts on the questionnaire, and says why.
-    expect(page.get_by_text("Step 1 of 4", exact=False)).to_be_visible(timeout=SLOW_MS)
+    expect(page.get_by_test_id("stProgress").get_by_text("Step 1 of 4", exact=False)).to_be_visible(
+        timeout=SLOW_MS
+    )
     app_idle(page, SLOW_MS)
     expect(page.get_by_text(LOST)).to_be_visible()
     expect(page.get_by_role("heading", name="Your results", exact=True)).to_have_count(0)

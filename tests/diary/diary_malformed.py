@@ -63,7 +63,7 @@ MALFORMED: tuple[Bad, ...] = (
     Bad("wrong columns", "d.csv", b"date,pain,mood\r\n2024-05-01,3,fine\r\n",
         "This file does not look like a BackCare diary export: its first row should name "
         "the columns Date, Pain (0 = none, 10 = worst), Activity, Comfort actions tried, Note, "
-        "Entry id (it does not know 'mood')"),
+        "Entry id (unexpected 'mood')"),
     Bad("a row with missing cells", "d.csv", _csv(f",{DAY},3"),
         "row 2: expected 6 cells, found 3"),
     Bad("empty file", "d.csv", b"", "the file is empty"),
