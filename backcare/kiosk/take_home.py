@@ -108,8 +108,13 @@ def summary_text(assessment: Assessment, *, max_bytes: int = MAX_BYTES) -> str:
 
 
 def qr_code(text: str) -> segno.QRCode:
-    """A regular (not micro) QR code of text; segno picks the smallest version."""
-    return segno.make_qr(text, error=ERROR_LEVEL, boost_error=False)
+    """A regular (not micro) QR code of text; segno picks the smallest version.
+
+    Always UTF-8 bytes (the budget counts them too): left to itself segno writes
+    text it can as ISO-8859-1, which a reader may take for Shift_JIS ("¡" came back
+    from ZXing as "｡"), while valid UTF-8 is what readers recognise first.
+    """
+    return segno.make_qr(text, error=ERROR_LEVEL, boost_error=False, encoding="utf-8")
 
 
 def qr_svg(text: str, *, scale: int = 4) -> str:
