@@ -215,6 +215,8 @@ def test_no_small_count_can_be_worked_out_from_any_protected_grid():
     SEEN.clear()
     no_small_count_can_be_worked_out_from_any_protected_grid()
     share = {kind: n / SEEN["examples"] for kind, n in SEEN.items()}
-    assert share.get("small counts", 0) >= 0.45, share
-    assert share.get("complementary hiding", 0) >= 0.3, share
+    # Random seeds: the lowest shares over seeds 0-9 were 0.46, 0.42 and 0.12, so these
+    # floors leave room for luck and still fail when the generator stops reaching a case.
+    assert share.get("small counts", 0) >= 0.35, share
+    assert share.get("complementary hiding", 0) >= 0.25, share
     assert share.get("cannot protect", 0) >= 0.05, share
