@@ -158,6 +158,8 @@ def from_json(text: str, vocab: Vocabulary, *, today: date | None = None) -> tup
         raise DiaryError(
             [f"this diary was saved by a newer BackCare (version {version}); update first"]
         )
+    if version is None:
+        raise DiaryError([f'the file does not say its diary version ("version": {VERSION})'])
     if not whole or version != VERSION:
         raise DiaryError([f"version {quoted(version)} is not one this BackCare reads"])
     unknown = sorted(set(document) - {"format", "version", "entries"})
