@@ -320,10 +320,11 @@ def serve(source: BinaryIO, sink: BinaryIO, folder: str) -> None:
     result = b""
     try:
         sql = check(con, header["sql"], views) if header.get("check", True) else header["sql"]
-        cursor = con.cursor()
         limit = int(header["row_limit"])
-        cursor.execute(f"SELECT * FROM (\n{sql}\n) AS query_result LIMIT {limit + 1}")
-        table = cursor.to_arrow_table()
+        # A relation hands DuckDB's columns to Arrow as they are (a DB-API result copies
+        # them); a cursor of its own, since check() leaves its EXPLAIN open on ``con``.
+        query = con.cursor().sql(f"SELECT * FROM (\n{sql}\n) AS query_result LIMIT {limit + 1}")
+        table = query.to_arrow_table()
         result = arrow_bytes(table)
         if len(result) > MAX_RESULT_BYTES:
             raise Refused(

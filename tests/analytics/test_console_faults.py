@@ -32,7 +32,6 @@ def _serve_here(sql: str, folder: Path) -> dict:
     return json.loads(read_frame(answer, 2**20))
 
 
-@pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result")  # the sandbox's own
 def test_duckdbs_memory_limit_is_answered_as_too_much_memory(monkeypatch, tmp_path):
     # A small limit, so that a modest sort runs out of DuckDB's memory (and cannot spill).
     monkeypatch.setattr(console_sandbox, "MEMORY_LIMIT", "8MB")
