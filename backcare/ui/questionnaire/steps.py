@@ -41,7 +41,7 @@ class Step:
     id: str
     title: str
     intro: str
-    #: The questions of an ordinary step that apply, given the answers so far.
+    #: The step's questions that apply, given the answers so far (what Back and Next keep).
     shown: tuple[Question, ...]
 
     @property
@@ -56,6 +56,7 @@ class Step:
 
     @property
     def number(self) -> int:
+        """Its number on the progress bar (the follow-up counts as the last step)."""
         return min(self.index, self.warning_index) + 1
 
     @property
