@@ -71,12 +71,14 @@ _IDLE_CSS = """
 """
 
 _IDLE_JS = """
+const RUN_WAIT_MS = 5000;
+
 export default function (component) {
   const { data, setTriggerValue } = component;
   // One record per page: this function runs again whenever its data changes (every
   // tick of the watch), and the clock and the open dialog must survive that.
   const shared = (window.__backcareIdle ??= {
-    lastInput: 0, quietUntil: 0, send: null, clock: null, generation: 0,
+    lastInput: 0, quietUntil: 0, send: null, clock: null, generation: 0, runWatch: null,
     dialog: null, token: null, dismissed: null, deadline: 0, ticker: null, returnFocus: null,
   });
   const generation = ++shared.generation;
@@ -101,6 +103,17 @@ export default function (component) {
     if (shared.send && !running() && Date.now() >= shared.quietUntil) shared.send();
   };
   shared.clock ??= setInterval(tick, data.tick_ms);
+  // A press holds the ticks back until the run it starts has begun (then `running()`
+  // holds them): on a busy machine that run began over a second later, and a tick in
+  // between lost the age. At most RUN_WAIT_MS, so a press that runs nothing cannot stop
+  // the watch.
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (app && !shared.runWatch) {
+    shared.runWatch = new MutationObserver(() => {
+      if (running()) shared.quietUntil = 0;
+    });
+    shared.runWatch.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+  }
 
   // --- deliberate input ---------------------------------------------------------
   const runsScript = (event) => {
@@ -123,7 +136,7 @@ export default function (component) {
     if (!event.isTrusted || movesInDialog(event)) return;
     shared.lastInput = Date.now();
     if (runsScript(event)) {
-      shared.quietUntil = Date.now() + 1000;
+      shared.quietUntil = Date.now() + RUN_WAIT_MS;
     } else if (shared.dialog) {
       tick(); // the person is back: tell the server now, not within the second
     }
