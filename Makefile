@@ -84,7 +84,7 @@ coverage: setup chromium postgresql nginx
 # by a test or explained in docs/mutation-survivors.md.
 mutate: setup
 	mkdir -p test-artifacts
-	HYPOTHESIS_PROFILE=fast $(VENV)/bin/mutmut run --max-children 2 \
+	HYPOTHESIS_PROFILE=mutate $(VENV)/bin/mutmut run --max-children 3 \
 	  >test-artifacts/mutmut-run.log 2>&1 || { tail -n 40 test-artifacts/mutmut-run.log; exit 1; }
 	$(VENV)/bin/mutmut results
 	$(VENV)/bin/python -m quality.mutation_report

@@ -5,12 +5,19 @@ each mutant to the exit code of the tests run against it. Its own summary is one
 everything; the README and docs/mutation-survivors.md talk per module, so this reads the
 same files and counts per module (the store's files together). A mutant with no test
 that reaches it counts as surviving: untested code is not a kill.
+
+It then names every survivor that docs/mutation-survivors.md does not: the file explains
+survivors by name in backquotes (``backcare.diary.files.x_to_csv__mutmut_3``, or a
+pattern such as ``backcare.analytics.console.x_f__mutmut_*``), and `make mutate` fails
+while one is left unexplained, so a new survivor cannot go unnoticed.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -20,6 +27,11 @@ KILLED = {1, 3, 36, -24, 24, 152, 255}
 SURVIVED = {0}
 NO_TESTS = {5, 33}
 NOT_CHECKED = {None}
+
+
+#: Where survivors are explained, and how a name or pattern is written there.
+EXPLAINED = Path("docs/mutation-survivors.md")
+_NAME = re.compile(r"`(backcare\.[^`\s]+)`")
 
 
 def module_of(meta: Path, root: Path) -> str:
@@ -48,6 +60,21 @@ def tally(root: Path) -> dict[str, Counter]:
             else:
                 module["other"] += 1
     return counts
+
+
+def survivors(root: Path) -> list[str]:
+    """Every mutant that no test killed (survived, or reached by no test), by name."""
+    found = []
+    for meta in sorted(root.glob("backcare/**/*.py.meta")):
+        codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        found += [name for name, code in codes.items() if code in SURVIVED | NO_TESTS]
+    return found
+
+
+def unexplained(names: list[str], explanations: str) -> list[str]:
+    """The names that no backquoted name or pattern in ``explanations`` covers."""
+    patterns = _NAME.findall(explanations)
+    return [n for n in names if not any(fnmatch.fnmatchcase(n, p) for p in patterns)]
 
 
 def rate(counter: Counter) -> float:
@@ -82,12 +109,20 @@ def render(counts: dict[str, Counter]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mutants", type=Path, default=Path("mutants"))
+    parser.add_argument("--explained", type=Path, default=EXPLAINED)
     args = parser.parse_args(argv)
     counts = tally(args.mutants)
     if not counts:
         print(f"No mutmut results under {args.mutants}/: run `make mutate`.", file=sys.stderr)
         return 1
     print(render(counts))
+    left = unexplained(survivors(args.mutants), args.explained.read_text("utf-8"))
+    if left:
+        print(f"\n{len(left)} surviving mutants are not explained in {args.explained}:")
+        print("\n".join(f"  {name}" for name in left))
+        print("Kill each with a test or explain it there (`mutmut show NAME` shows the edit).")
+        return 1
+    print(f"\nEvery surviving mutant is explained in {args.explained}.")
     return 0
 
 
