@@ -96,7 +96,7 @@ def render(counts: dict[str, Counter]) -> str:
         lines.append(
             f"{module:<{width}}  {counter.total():>7}  "
             + "  ".join(f"{counter[c]:>8}" for c in columns)
-            + f"  {rate(counter):8.1f} %"
+            + (f"  {rate(counter):8.1f} %" if counter.total() else "         —")
         )
     lines.append(
         f"{'all':<{width}}  {total.total():>7}  "

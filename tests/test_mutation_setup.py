@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from quality.mutate import sampled
 from quality.mutmut_shared_setup import OWN_TESTS, owned
 
 
@@ -48,3 +49,12 @@ def test_every_owning_test_path_exists():
     for prefix in OWN_TESTS:
         folder, _, stem = prefix.rpartition("/")
         assert list((root / folder).glob(stem + "*")), prefix
+
+
+def test_the_sample_is_fixed_by_name_and_near_its_share():
+    names = [f"backcare.m.x_f{n // 30}__mutmut_{n % 30 + 1}" for n in range(3000)]
+    chosen = [n for n in names if sampled(n, 40)]
+    assert chosen == [n for n in names if sampled(n, 40)]  # the same names every run
+    assert 0.36 < len(chosen) / len(names) < 0.44
+    assert set(chosen) <= {n for n in names if sampled(n, 60)}  # a larger share adds to it
+    assert all(sampled(n, 100) for n in names)
