@@ -82,12 +82,13 @@ def test_a_hand_made_csv_is_read_with_headers_in_any_order_and_empty_ids_filled(
     assert _ID.fullmatch(made.id)
 
 
-def test_a_csv_or_txt_name_means_csv_whatever_the_content():
+@pytest.mark.parametrize("name", ["diary.txt", "diary.csv", "DIARY.CSV"])
+def test_a_csv_or_txt_name_means_csv_whatever_the_content(name):
     book = changes.replace_with(
         [make_entry(VOCAB, day=DAY, pain=2, activity="stretching", entry_id="x1")]
     )
     with pytest.raises(DiaryError, match="does not look like a BackCare diary export"):
-        files.read_file(files.json_bytes(book), "diary.txt", VOCAB)
+        files.read_file(files.json_bytes(book), name, VOCAB)
 
 
 def test_json_without_a_recognisable_name_is_sniffed():
@@ -322,3 +323,184 @@ def test_csv_text_that_still_starts_with_a_byte_order_mark_reads_the_same():
         [make_entry(VOCAB, day=DAY, pain=2, activity="stretching", entry_id="x1")]
     )
     assert files.from_csv("\ufeff" + files.to_csv(book, VOCAB), VOCAB) == book
+
+
+# --- what mutation testing found unchecked (issue 18) ------------------------------------------
+
+_SHAPE = (
+    "This file does not look like a BackCare diary export: expected a JSON object with "
+    '"format": "backcare-pain-diary", "version" and a list of "entries"; found '
+)
+
+
+def test_the_json_export_keeps_accented_letters_readable():
+    """A person opening the export in an editor sees "café", not an escape code."""
+    assert '"note": "café ok"' in files.to_json(BOOK)
+
+
+@pytest.mark.parametrize(
+    ("document", "found"),
+    [
+        ("[1]", "a list"),
+        ('"my diary"', "a string"),
+        ("null", "null"),
+        ("true", "true or false"),
+        ("3", "a number"),
+    ],
+)
+def test_json_that_is_not_an_object_says_what_it_found(document, found):
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(document.encode(), "d.json", VOCAB)
+    assert caught.value.problems == (_SHAPE + found,)
+
+
+def test_a_json_file_with_no_recognisable_name_starting_with_a_list_is_read_as_json():
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(b"[1, 2, 3]", "download", VOCAB)
+    assert caught.value.problems == (_SHAPE + "a list",)
+
+
+def test_a_json_export_with_a_line_break_in_front_is_still_recognised():
+    data = b"\r\n  " + files.json_bytes(BOOK)
+    assert files.read_file(data, "download", VOCAB) == BOOK
+
+
+def test_a_json_name_means_json_whatever_the_content():
+    """A CSV export renamed to .json is refused as JSON, not quietly read as CSV."""
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(files.csv_bytes(BOOK, VOCAB), "diary.json", VOCAB)
+    assert caught.value.problems == (
+        "this file: not valid JSON (line 1, column 1: Expecting value)",
+    )
+
+
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_a_diary_of_exactly_the_most_entries_imports(kind):
+    """MAX_ENTRIES is the most a diary keeps, so a file of exactly that many is fine."""
+    if kind == "csv":
+        data = (HEADER + f",{DAY},3,running,,\r\n" * 5000).encode()
+    else:
+        row = {"date": DAY, "pain": 3, "activity": "running"}
+        data = json.dumps({"format": files.FORMAT, "version": 1, "entries": [row] * 5000}).encode()
+    assert len(files.read_file(data, f"d.{kind}", VOCAB)) == 5000
+
+
+def test_every_bad_json_entry_is_named_not_only_the_first():
+    entries = ["3 pain", {"date": DAY, "activity": "running"}, {"date": DAY, "pain": 11,
+               "activity": "running"}]  # fmt: skip
+    data = json.dumps({"format": files.FORMAT, "version": 1, "entries": entries}).encode()
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.json", VOCAB)
+    assert caught.value.problems == (
+        "entry 1: expected an object with id, date, pain, activity, comfort_actions, note",
+        "entry 2: missing pain",
+        "entry 3: pain 11 is outside 0–10",
+    )
+
+
+def test_comfort_actions_come_back_from_a_json_file():
+    data = files.json_bytes(
+        [make_entry(VOCAB, day=DAY, pain=4, activity="running", entry_id="x1",
+                    comfort_actions=["rest_and_ease_off", "ice_or_heat"])]
+    )  # fmt: skip
+    (entry,) = files.read_file(data, "d.json", VOCAB)
+    assert entry.comfort_actions == ("rest_and_ease_off", "ice_or_heat")
+
+
+@pytest.mark.parametrize(
+    ("header", "detail"),
+    [
+        ("id,date,pain,activity,comfort_actions,note,mood,x", " (unexpected 'mood', 'x')"),
+        ("id,date,pain,activity,comfort_actions,note,a,b,c", " (unexpected 'a', 'b', and 1 more)"),
+        ("id,date,pain,activity,note,mood", " (missing Comfort actions tried; unexpected 'mood')"),
+        ("date,pain", ""),
+    ],
+)
+def test_a_first_row_with_several_faults_names_them_briefly(header, detail):
+    """Two odd cells are named, a third only counted; several missing columns are left to
+    the expected names, and then no empty brackets follow."""
+    data = (header + "\r\n" + f",{DAY},3,running,,\r\n").encode()
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.csv", VOCAB)
+    assert caught.value.problems == (_EXPECTED + detail,)
+
+
+def test_a_blank_first_row_is_named_as_such():
+    data = ("\r\n" + HEADER + f",{DAY},3,running,,\r\n").encode()
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.csv", VOCAB)
+    assert caught.value.problems == (
+        "This file does not look like a BackCare diary export: its first row is empty, "
+        "not the column names",
+    )
+
+
+def test_a_note_starting_with_a_tab_is_refused_naming_the_tab():
+    data = (HEADER + f",{DAY},3,running,,\tsum\r\n").encode()
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.csv", VOCAB)
+    assert caught.value.problems == (
+        "row 2: the note starts with a tab, so a spreadsheet would run it as a formula; "
+        "put an apostrophe (') in front to keep it as text",
+    )
+
+
+@pytest.mark.parametrize(("kind", "where"), [("csv", "row 3"), ("json", "entry 2")])
+def test_an_import_checks_dates_against_the_day_it_is_given(kind, where):
+    """The page passes the person's today: BOOK's second day is in the future on the first."""
+    data = files.csv_bytes(BOOK, VOCAB) if kind == "csv" else files.json_bytes(BOOK)
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, f"d.{kind}", VOCAB, today=date(2024, 5, 1))
+    assert caught.value.problems == (f"{where}: date 2024-05-02 is in the future",)
+
+
+_NOT_TEXT = (
+    "This file does not look like a BackCare diary export: it is not a text file; choose a "
+    "CSV or JSON file exported from the diary"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"PK\x03\x04" + bytes(30), "it is a spreadsheet workbook or other zip file; save it as "
+         "CSV (UTF-8) and import that"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(8), "it is a picture or PDF, not a diary file"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "it is a picture or PDF, not a diary file"),
+    ],
+    ids=["workbook", "png", "pdf"],
+)  # fmt: skip
+def test_a_workbook_picture_or_pdf_is_named_with_what_to_do(data, said):
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.csv", VOCAB)
+    assert caught.value.problems == (
+        f"This file does not look like a BackCare diary export: {said}",
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [bytes(64), "id,date,pain".encode("utf-16-le")[:-1]],
+    ids=["all zero bytes", "UTF-16 without a mark, odd length"],
+)
+def test_zero_bytes_that_are_no_utf16_text_are_not_a_text_file(data):
+    """A zero-filled file (a broken download) or an odd number of bytes is not UTF-16."""
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(data, "d.csv", VOCAB)
+    assert caught.value.problems == (_NOT_TEXT,)
+
+
+def test_a_file_in_another_encoding_says_which_byte_and_how_to_save_it():
+    with pytest.raises(DiaryError) as caught:
+        files.read_file(b"caf\xe9", "d.csv", VOCAB)
+    assert caught.value.problems == (
+        "the file is not UTF-8 text (byte 4 cannot be read); export it again, or save it as "
+        "CSV UTF-8",
+    )
+
+
+@pytest.mark.parametrize("name", ["d.json", "download"])
+def test_json_with_two_byte_order_marks_after_a_conversion_to_utf16_is_read(name):
+    """Converting a file that starts with a mark to UTF-16 (iconv does) adds a second mark."""
+    data = ("\ufeff" + files.to_json(BOOK)).encode("utf-16")
+    assert files.read_file(data, name, VOCAB) == BOOK
