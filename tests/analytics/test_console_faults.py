@@ -159,7 +159,9 @@ def test_a_sandbox_still_sending_past_the_deadline_is_cut_off():
 
 
 SANDBOX_STUB = """
-import json, struct, sys
+import json, os, shutil, struct, sys
+if os.environ["HOME"].endswith("-gone"):
+    shutil.rmtree(os.environ["HOME"])  # a folder the server cannot remove any more
 out = sys.stdout.buffer
 for data in (b"ready", json.dumps({"refused": "the stub next to the console"}).encode()):
     out.write(struct.pack(">Q", len(data)) + data)
@@ -176,6 +178,12 @@ def test_the_sandbox_runs_the_code_next_to_the_console(monkeypatch, tmp_path):
     (package / "__init__.py").write_text("")
     (package / "console_sandbox.py").write_text(SANDBOX_STUB)
     monkeypatch.setattr(console_module, "_PACKAGE_ROOT", str(tmp_path))
+    with pytest.raises(Refused) as refused:
+        Console(VIEWS).run("SELECT 1")
+    assert str(refused.value) == "the stub next to the console"
+    # Cleaning up after a sandbox never costs the analyst the answer.
+    monkeypatch.setattr(console_module.tempfile, "mkdtemp", lambda prefix: str(tmp_path / "q-gone"))
+    (tmp_path / "q-gone").mkdir()
     with pytest.raises(Refused) as refused:
         Console(VIEWS).run("SELECT 1")
     assert str(refused.value) == "the stub next to the console"
