@@ -97,6 +97,32 @@ def test_ordinary_analysis_queries_are_fine(console, sql, expected):
     assert console.run(sql).frame.to_dict("list") == expected
 
 
+def test_a_view_cut_from_a_larger_table_has_its_own_columns_only():
+    """A view taken out of a bigger frame keeps row labels like 3 and 7; they are not data,
+    and never become a column an analyst sees. Unsigned whole numbers stay whole."""
+    weeks = pd.DataFrame(
+        {"week": ["2026-W01", "2026-W02", "2026-W03"], "n": pd.array([25, 12, 14], "UInt16")}
+    ).iloc[[0, 2]]
+    console = Console({"some_weeks": weeks}, time_limit=30.0)
+    table = console.table("some_weeks")
+    assert table.to_dict("list") == {"week": ["2026-W01", "2026-W03"], "n": [25, 14]}
+    assert table.index.tolist() == [0, 1]
+    assert str(table["n"].dtype) == "UInt16"
+    frame = console.run("SELECT *, CAST(n AS UTINYINT) AS small FROM some_weeks").frame
+    assert list(frame.columns) == ["week", "n", "small"]
+    assert (str(frame["n"].dtype), str(frame["small"].dtype)) == ("UInt16", "UInt8")
+    assert frame["small"].tolist() == [25, 14]
+
+
+def test_a_view_reads_back_as_it_was_given_and_only_views_can_be_read():
+    console = Console(VIEWS)
+    for name, frame in VIEWS.items():
+        pd.testing.assert_frame_equal(console.table(name), frame)
+    with pytest.raises(KeyError) as missing:
+        console.table("records")
+    assert missing.value.args == ("records",)
+
+
 def test_results_stop_at_the_row_limit(console):
     result = console.run("SELECT * FROM weekly_totals a, weekly_totals b")
     assert len(result.frame) == 5 and result.truncated
@@ -305,11 +331,14 @@ def test_the_sandbox_itself_holds_nothing_worth_reading(console):
         console.run_unchecked("SELECT getenv('HOME')")
 
 
-def test_a_sandbox_that_cannot_start_is_one_sentence(console, monkeypatch, tmp_path):
+def test_a_sandbox_that_cannot_start_is_one_sentence(console, monkeypatch, tmp_path, capfd):
     monkeypatch.setattr(console_module, "_PACKAGE_ROOT", str(tmp_path))
     monkeypatch.setattr(console_module.sys, "executable", "/usr/bin/python3")
-    with pytest.raises(Refused, match="the console's sandbox did not start"):
+    with pytest.raises(Refused) as refused:
         console.run("SELECT 1")
+    assert str(refused.value) == "The query could not be run: the console's sandbox did not start."
+    # Its traceback ("No module named backcare") stays out of the server's log.
+    assert capfd.readouterr().err == ""
 
 
 def test_a_busy_server_asks_the_analyst_to_wait(console):

@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
+import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
+from backcare.analytics import console as console_module
 from backcare.analytics import console_sandbox
 from backcare.analytics.console import Console, Refused
 from backcare.analytics.console_sandbox import arrow_bytes, read_frame, write_frame
@@ -73,3 +79,111 @@ def test_a_query_that_fails_while_running_says_why_in_one_line_and_the_console_c
     assert message.startswith("The query failed: Conversion Error: ")
     assert "'<11'" in message and "\n" not in message
     assert console.run("SELECT count(*) AS weeks FROM weekly_totals").frame["weeks"][0] == 3
+
+
+def test_an_empty_query_is_answered_without_starting_a_sandbox(monkeypatch):
+    def no_process(*args, **kwargs):
+        raise AssertionError("a sandbox was started for an empty query")
+
+    monkeypatch.setattr(console_module.subprocess, "Popen", no_process)
+    console = Console(VIEWS)
+    for sql in ("", "   ", "  ;  ", ";\n", " ;; "):
+        with pytest.raises(Refused) as refused:
+            console.run(sql)
+        assert str(refused.value) == "Type a SELECT query over the views listed above."
+
+
+class _Ended:
+    """A sandbox process that has ended with ``code``, or (None) that never ends."""
+
+    def __init__(self, code: int | None) -> None:
+        self.code = code
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.code is not None:
+            return self.code
+        if timeout is None:
+            raise AssertionError("the server would wait for this sandbox forever")
+        raise subprocess.TimeoutExpired("sandbox", timeout)
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (
+            -signal.SIGXCPU,
+            "This query needs too much time: it was stopped after 2.5 s. "
+            "Aggregate first, or add a WHERE clause.",
+        ),
+        (-signal.SIGKILL, TOO_MUCH_MEMORY),
+        (1, "The query could not be run: the console's sandbox did not start."),
+        (None, "The query could not be run: the console's sandbox did not start."),
+    ],
+    ids=["its CPU limit", "killed by the system", "exit 1", "never ends"],
+)
+def test_how_a_sandbox_ended_is_one_sentence_for_the_analyst(code, message):
+    assert Console(VIEWS, time_limit=2.5)._died(_Ended(code)) == message
+
+
+def test_reading_a_sandbox_that_says_nothing_gives_up_at_the_deadline():
+    read_end, write_end = os.pipe()
+    hung_up: list[bool] = []
+
+    def hang_up() -> None:
+        os.close(write_end)
+        hung_up.append(True)
+
+    # Should the deadline be ignored, the sandbox's end closes after 5 s: EOFError, not this.
+    late = threading.Timer(5.0, hang_up)
+    late.start()
+    try:
+        with pytest.raises(console_module._TimedOut):
+            console_module._Pipe(read_end, time.monotonic() + 0.1).frame(16)
+    finally:
+        late.cancel()
+        late.join()
+        os.close(read_end)
+        if not hung_up:
+            os.close(write_end)
+
+
+def test_a_sandbox_still_sending_past_the_deadline_is_cut_off():
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, (5).to_bytes(8, "big") + b"ready")
+        with pytest.raises(console_module._TimedOut):
+            console_module._Pipe(read_end, time.monotonic() - 0.1).frame(16)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+SANDBOX_STUB = """
+import json, os, shutil, struct, sys
+if os.environ["HOME"].endswith("-gone"):
+    shutil.rmtree(os.environ["HOME"])  # a folder the server cannot remove any more
+out = sys.stdout.buffer
+for data in (b"ready", json.dumps({"refused": "the stub next to the console"}).encode()):
+    out.write(struct.pack(">Q", len(data)) + data)
+out.flush()
+"""
+
+
+def test_the_sandbox_runs_the_code_next_to_the_console(monkeypatch, tmp_path):
+    """The server and its sandboxes run one version of backcare: the one the console
+    was loaded from, whatever else the interpreter could import."""
+    package = tmp_path / "backcare" / "analytics"
+    package.mkdir(parents=True)
+    (tmp_path / "backcare" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "console_sandbox.py").write_text(SANDBOX_STUB)
+    monkeypatch.setattr(console_module, "_PACKAGE_ROOT", str(tmp_path))
+    with pytest.raises(Refused) as refused:
+        Console(VIEWS).run("SELECT 1")
+    assert str(refused.value) == "the stub next to the console"
+    # Cleaning up after a sandbox never costs the analyst the answer.
+    monkeypatch.setattr(console_module.tempfile, "mkdtemp", lambda prefix: str(tmp_path / "q-gone"))
+    (tmp_path / "q-gone").mkdir()
+    with pytest.raises(Refused) as refused:
+        Console(VIEWS).run("SELECT 1")
+    assert str(refused.value) == "the stub next to the console"

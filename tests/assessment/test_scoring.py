@@ -12,7 +12,7 @@ from backcare import assess
 from backcare.assessment import reference as reference_scorer
 from backcare.assessment.answers import facts, validate
 from backcare.assessment.engine import knowledge_base
-from backcare.assessment.scoring import ADVICE_PER_KIND, LINKED_ADVICE, TOP_CAUSES
+from backcare.assessment.scoring import ADVICE_PER_KIND, LINKED_ADVICE, TOP_CAUSES, Scorer
 from tests.assessment.strategies import ANSWER_SETS
 from tests.profiles import examples
 
@@ -222,3 +222,15 @@ def test_sql_and_the_plain_python_reference_agree_on_any_answers(answers):
     assert [(c.id, c.score) for c in result.causes] == list(expected.ranking)
     assert result.triage.level == expected.level
     assert tuple(r.id for r in result.triage.reasons) == expected.signs
+
+
+def test_each_scorer_keeps_its_knowledge_in_memory_and_leaves_no_file(kb, tmp_path, monkeypatch):
+    """Two scorers in one process (a server and a benchmark, say) each hold their own
+    database: nothing is written where the program was started, nothing is shared."""
+    monkeypatch.chdir(tmp_path)
+    first, second = Scorer(kb), Scorer(kb)
+    runner = facts(validate(RUNNER, kb.questions))
+    assert [c["id"] for c in first.score(runner).causes] == [
+        c["id"] for c in second.score(runner).causes
+    ]
+    assert list(tmp_path.iterdir()) == []
