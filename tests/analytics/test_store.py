@@ -18,7 +18,7 @@ import pytest
 
 from backcare.analytics.record import AnonymousRecord
 from backcare.analytics.store.base import InvalidRecord, Selection, StoreError, StoreLocked
-from backcare.analytics.store.duckdb_store import DuckDBStore
+from backcare.analytics.store.duckdb_store import BULK, DuckDBStore
 from backcare.analytics.store.postgres_store import PostgresStore
 from backcare.analytics.store.queries import count_sql
 from backcare.analytics.store.registry import close_shared, shared
@@ -78,6 +78,7 @@ def test_selections_filter_with_parameters_not_text(store):
         ({"week": "2026-11-21"}, "week"),
         ({"week": "2026-W54"}, "week"),
         ({"week": "2025-W53"}, "week"),  # 2025 has 52 ISO weeks
+        ({"week": "2026-W1"}, "week"),  # a real week, but not written the one way
         ({"age_band": "37"}, "age_band"),
         ({"activity": "swimming"}, "activity"),
         ({"pain_band": "5"}, "pain_band"),
@@ -107,6 +108,34 @@ def test_counts_come_in_byte_order_whatever_the_databases_collation(store):
     store.submit_many([replace(RECORD, site_id=site) for site in sites])
     assert store.count_by(("site_id",)) == [(site, 1) for site in sorted(sites)]
     assert store.count_by((), Selection(site_id="a_b")) == [(1,)]
+
+
+def test_counts_no_rollup_holds_come_from_the_records_under_the_selection(store):
+    """Causes by pain band: no rollup keeps them, so they are grouped from the records."""
+    store.submit_many(
+        [RECORD, replace(RECORD, pain_band="0", site_id="clinic-2", top_causes=("muscle_strain",))]
+    )
+    assert store.count_by(("pain_band", "cause")) == [
+        ("0", "muscle_strain", 1),
+        ("4-6", "muscle_strain", 1),
+        ("4-6", "running_impact", 1),
+    ]
+    assert store.count_by(("pain_band", "cause"), Selection(site_id="clinic-2")) == [
+        ("0", "muscle_strain", 1)
+    ]
+
+
+def test_a_big_batch_keeps_every_value_as_it_was(store):
+    """From BULK records on, DuckDB takes a batch as one Arrow table."""
+    other = replace(RECORD, week="2026-W48", age_band="unknown", activity="unknown",
+                    pain_band="0", triage="self_care", top_causes=(), warning_signs=(),
+                    site_id="clinic-2", mode="personal")  # fmt: skip
+    assert store.submit_many([RECORD, other] * BULK) == 2 * BULK
+    for column in ("week", "age_band", "activity", "pain_band", "triage", "site_id", "mode"):
+        counts = sorted([(getattr(RECORD, column), BULK), (getattr(other, column), BULK)])
+        assert store.count_by((column,)) == counts
+    assert store.count_by(("cause",)) == [("muscle_strain", BULK), ("running_impact", BULK)]
+    assert store.count_by(("warning_sign",)) == [("fever", BULK), ("night_pain", BULK)]
 
 
 def test_only_known_columns_can_be_counted(store):
@@ -229,7 +258,7 @@ def test_a_file_held_by_another_process_gives_a_clear_error(tmp_path):
 FORKER = """
 import os, sys, threading
 from backcare.analytics.record import AnonymousRecord
-from backcare.analytics.store.duckdb_store import DuckDBStore
+from backcare.analytics.store.duckdb_store import BULK, DuckDBStore
 from backcare.analytics.store.postgres_store import PostgresStore
 
 def submit_forever(backend, location, round_id):

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from backcare.analytics.store import duckdb_store
-from backcare.analytics.store.base import StoreError
+from backcare.analytics.store.base import InvalidRecord, StoreError, StoreLocked
 from backcare.analytics.store.duckdb_store import DuckDBStore
 from backcare.analytics.store.writer import RecordWriter
 from tests.analytics.insights_data import record
@@ -102,7 +102,9 @@ def test_a_fold_that_fails_once_is_logged_counts_stay_right_and_the_next_fold_ca
         assert folds.get(timeout=30) is False
     assert _folded(store) == 0, "the failed fold moved the mark"
     (warning,) = [r.getMessage() for r in caplog.records]
-    assert warning.startswith("could not fold new records into the rollups of ")
+    assert warning.startswith(
+        f"could not fold new records into the rollups of {tmp_path / 's.duckdb'}: "
+    )
     # The unfolded records are read from the tail: the counts are right all the same.
     assert store.count_by(("site_id",)) == [("clinic-1", 1), ("clinic-2", 1)]
     store.submit(replace(RECORD, site_id="clinic-3"))  # the retry, after the next commit
@@ -175,3 +177,49 @@ def test_a_closed_store_refuses_reads_and_writes_by_name(tmp_path: Path) -> None
     reopened = DuckDBStore(path)
     assert len(reopened) == 1
     reopened.close()
+
+
+@pytest.mark.parametrize("size", [1, duckdb_store.BULK])
+def test_a_failed_append_names_the_databases_own_reason(tmp_path: Path, size: int) -> None:
+    """Small batches and Arrow-sized ones fail the same way: the submitter hears DuckDB's
+    reason, not a fault of the clean-up after it, and the next write goes through."""
+    path = tmp_path / "s.duckdb"
+    store = DuckDBStore(path)
+    store._con.execute("ALTER TABLE records RENAME TO gone")
+    with pytest.raises(StoreError) as caught:
+        store.submit_many([RECORD] * size)
+    assert str(caught.value).startswith(
+        f"could not save to {path}: Catalog Error: Table with name records does not exist!"
+    )
+    store._con.execute("ALTER TABLE gone RENAME TO records")
+    assert store.submit_many([RECORD] * size) == size
+    assert len(store) == size
+    store.close()
+
+
+def test_a_file_locked_by_a_process_duckdb_cannot_name_gives_the_whole_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "held.duckdb"
+
+    def held(database: str) -> duckdb.DuckDBPyConnection:
+        raise duckdb.IOException(
+            f'IO Error: Could not set lock on file "{database}": Conflicting lock is held'
+        )
+
+    monkeypatch.setattr(duckdb, "connect", held)
+    with pytest.raises(StoreLocked) as caught:
+        DuckDBStore(path)
+    assert str(caught.value) == (
+        f"The store {path} is in use by another process (another BackCare server, or a "
+        "`python -m backcare` command). Only one process can use it at a time: stop that "
+        "process, or give this one its own file with BACKCARE_STORE."
+    )
+
+
+def test_a_refused_record_is_told_in_one_whole_sentence(tmp_path: Path) -> None:
+    store = DuckDBStore(tmp_path / "s.duckdb")
+    with pytest.raises(InvalidRecord) as caught:
+        store.submit(replace(RECORD, week="2026-11-21"))
+    assert str(caught.value) == "week='2026-11-21' is not a value an anonymous record may hold"
+    store.close()

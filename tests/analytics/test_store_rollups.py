@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from backcare.analytics.record import AnonymousRecord
 from backcare.analytics.store.base import COLUMNS, LIST_COLUMNS, NO_CAUSE, TOP_CAUSE, Selection
 from backcare.analytics.store.duckdb_store import SCHEMA, STATE, TAIL, DuckDBStore
-from backcare.analytics.store.queries import ROLLUPS, rollup_sql
+from backcare.analytics.store.queries import ROLLUPS, count_sql, rollup_sql
 from tests.profiles import examples
 
 WEEKS = ("2026-W01", "2026-W02", "2026-W03", "2026-W52")
@@ -215,5 +215,28 @@ def test_rollups_of_another_layout_are_rebuilt_from_the_records(tmp_path):
     try:
         assert store.count_by(("week",)) == [("2026-W02", 4)]
         assert_in_step(store._con.cursor())
+    finally:
+        store.close()
+
+
+def test_the_raw_reference_counts_a_few_records_as_the_rollups_do(tmp_path):
+    """count_sql is the reference the rollups are checked against (and the benchmarks' raw
+    count): a quick, literal check of it, with and without columns, beside count_by."""
+    store = DuckDBStore(tmp_path / "store.duckdb", fold_at=2)
+    store.submit_many(
+        [RECORD, replace(RECORD, site_id="clinic-b"), replace(RECORD, week="2026-W03")]
+    )
+    try:
+        for columns, selection, counts in (
+            ((), Selection(), [(3,)]),
+            ((), Selection(site_id="clinic-b"), [(1,)]),
+            (("week", "site_id"), Selection(), [
+                ("2026-W02", "clinic-a", 1), ("2026-W02", "clinic-b", 1),
+                ("2026-W03", "clinic-a", 1),
+            ]),
+            (("week",), Selection(first_week="2026-W03"), [("2026-W03", 1)]),
+        ):  # fmt: skip
+            assert store._con.execute(*count_sql(columns, selection)).fetchall() == counts
+            assert store.count_by(columns, selection) == counts
     finally:
         store.close()
