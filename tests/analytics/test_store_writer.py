@@ -31,10 +31,10 @@ def test_submit_many_says_how_many_it_saved_across_full_and_partial_batches() ->
     assert batches == [2, 2, 1, 2, 2]
 
 
-def test_close_commits_what_is_queued_in_batches_no_bigger_than_max_batch_and_returns() -> None:
+def test_close_commits_the_queue_in_batches_of_whole_jobs_up_to_max_batch_and_returns() -> None:
     """Jobs of two records queue while a commit is under way, then close() is called: the
-    writer takes them at most max_batch (3) records at a time, counting every job's rows,
-    commits the last batch too and stops."""
+    writer adds whole jobs to a batch until it holds max_batch (3) records or more (so 2 + 2),
+    counting every job's rows, commits the last batch too and stops."""
     entered, release = threading.Event(), threading.Event()
     batches: list[int] = []
 
