@@ -105,12 +105,13 @@ export default function (component) {
   shared.clock ??= setInterval(tick, data.tick_ms);
   // A press holds the ticks back until the run it starts has begun (then `running()`
   // holds them): on a busy machine that run began over a second later, and a tick in
-  // between lost the age. At most RUN_WAIT_MS, so a press that runs nothing cannot stop
-  // the watch.
+  // between lost the age. Any change of the script's state after the press says the run
+  // has begun, even when it has ended again by the time this observer hears of it. At
+  // most RUN_WAIT_MS, so a press that runs nothing cannot stop the watch.
   const app = document.querySelector('[data-testid="stApp"]');
   if (app && !shared.runWatch) {
     shared.runWatch = new MutationObserver(() => {
-      if (running()) shared.quietUntil = 0;
+      shared.quietUntil = 0;
     });
     shared.runWatch.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
   }
