@@ -48,9 +48,9 @@ NO_SIGN_LEVEL = "self_care"
 SCHEMA = """
 CREATE TABLE causes (id VARCHAR PRIMARY KEY, title VARCHAR, explanation VARCHAR,
                      sources VARCHAR[], ord INTEGER);
-CREATE TABLE triage_levels (id VARCHAR PRIMARY KEY, urgency INTEGER);
 -- kind 'cause': target is a cause id, weight and text (the "because" phrase) apply.
--- kind 'sign': target is a warning-sign id, level/urgency and text (the message) apply.
+-- kind 'sign': target is a warning-sign id, level/urgency and text (the message) apply;
+--   urgency is the level's place in triage_levels.csv, most urgent first.
 -- role (causes only): specific, generic, diagnosis or against (knowledge.ROLES).
 CREATE TABLE rules (kind VARCHAR, target VARCHAR, item VARCHAR, value VARCHAR,
                     lo DOUBLE, hi DOUBLE, weight DOUBLE, role VARCHAR, level VARCHAR,
@@ -173,7 +173,6 @@ def _load(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
             for n, c in enumerate(kb.causes.values())
         ],
     )
-    _insert(con, "triage_levels", list(urgency.items()))
     _insert(
         con,
         "rules",
