@@ -9,7 +9,9 @@ that reaches it counts as surviving: untested code is not a kill.
 It then names every survivor that docs/mutation-survivors.md does not: its "Explained"
 sections name survivors in backquotes (``backcare.diary.files.x_to_csv__mutmut_3``, or a
 pattern such as ``backcare.analytics.console.x_f__mutmut_*``), and `make mutate` fails
-while one is left unexplained, so a new survivor cannot go unnoticed.
+while one is left unexplained, so a new survivor cannot go unnoticed. It fails too while an
+explanation names a mutant that was killed or no longer exists (an edit renumbers the
+mutants of the function it touches), so the file never excuses what is not there.
 """
 
 from __future__ import annotations
@@ -62,13 +64,17 @@ def tally(root: Path) -> dict[str, Counter]:
     return counts
 
 
+def exit_codes(root: Path) -> dict[str, int | None]:
+    """Every mutant by name, with the exit code of its tests (None: not checked)."""
+    codes: dict[str, int | None] = {}
+    for meta in sorted(root.glob("backcare/**/*.py.meta")):
+        codes.update(json.loads(meta.read_text("utf-8"))["exit_code_by_key"])
+    return codes
+
+
 def survivors(root: Path) -> list[str]:
     """Every mutant that no test killed (survived, or reached by no test), by name."""
-    found = []
-    for meta in sorted(root.glob("backcare/**/*.py.meta")):
-        codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
-        found += [name for name, code in codes.items() if code in SURVIVED | NO_TESTS]
-    return found
+    return [name for name, code in exit_codes(root).items() if code in SURVIVED | NO_TESTS]
 
 
 def explained_part(document: str) -> str:
@@ -82,6 +88,17 @@ def unexplained(names: list[str], explanations: str) -> list[str]:
     """The names that no backquoted name or pattern in ``explanations`` covers."""
     patterns = _NAME.findall(explanations)
     return [n for n in names if not any(fnmatch.fnmatchcase(n, p) for p in patterns)]
+
+
+def outdated(codes: dict[str, int | None], explanations: str) -> list[str]:
+    """The names and patterns in ``explanations`` that excuse no mutant any more: a name
+    whose mutant was killed or is gone, a pattern that matches no mutant."""
+    left = []
+    for pattern in dict.fromkeys(_NAME.findall(explanations)):
+        matched = [code for name, code in codes.items() if fnmatch.fnmatchcase(name, pattern)]
+        if not matched or all(code in KILLED for code in matched):
+            left.append(pattern)
+    return left
 
 
 def rate(counter: Counter) -> float:
@@ -123,14 +140,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No mutmut results under {args.mutants}/: run `make mutate`.", file=sys.stderr)
         return 1
     print(render(counts))
-    document = args.explained.read_text("utf-8")
-    left = unexplained(survivors(args.mutants), explained_part(document))
+    explanations = explained_part(args.explained.read_text("utf-8"))
+    left = unexplained(survivors(args.mutants), explanations)
     if left:
         print(f"\n{len(left)} surviving mutants are not explained in {args.explained}:")
         print("\n".join(f"  {name}" for name in left))
         print("Kill each with a test or explain it there (`mutmut show NAME` shows the edit).")
+    stale = outdated(exit_codes(args.mutants), explanations)
+    if stale:
+        print(f"\n{len(stale)} explanations in {args.explained} excuse no surviving mutant:")
+        print("\n".join(f"  {name}" for name in stale))
+        print("Each was killed or is gone (an edit renumbers its function's mutants): drop it.")
+    if left or stale:
         return 1
-    print(f"\nEvery surviving mutant is explained in {args.explained}.")
+    print(f"\nEvery surviving mutant is explained in {args.explained}, and nothing else is.")
     return 0
 
 

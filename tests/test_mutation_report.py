@@ -96,3 +96,31 @@ def test_the_report_fails_and_names_what_is_left_unexplained(
 def test_no_results_say_how_to_get_them(tmp_path: Path, capsys) -> None:
     assert mutation_report.main(["--mutants", str(tmp_path / "none")]) == 1
     assert "run `make mutate`" in capsys.readouterr().err
+
+
+def test_an_explanation_of_a_killed_or_vanished_mutant_fails_the_report(
+    mutants: Path, tmp_path: Path, capsys
+) -> None:
+    """An edit renumbers its function's mutants: the old names must leave the file with it."""
+    explained = (
+        "## Explained: all\n"
+        "- `backcare.diary.files.x_to_csv__mutmut_3`: the same bytes.\n"
+        "- `backcare.analytics.store.writer.x_a__mutmut_1`: unused.\n"
+        "- `backcare.diary.files.x_from_csv__mutmut_1`: not in this sample, still there.\n"
+    )
+    doc = tmp_path / "survivors.md"
+    args = ["--mutants", str(mutants), "--explained", str(doc)]
+    for stale in (
+        "backcare.diary.files.x_to_csv__mutmut_1",  # killed
+        "backcare.diary.files.x_to_csv__mutmut_2",  # timed out: a kill too
+        "backcare.diary.files.x_to_csv__mutmut_9",  # no such mutant any more
+        "backcare.analytics.store.base.*",  # a pattern that matches only kills
+        "backcare.gone.*",  # a pattern that matches nothing
+    ):
+        doc.write_text(explained + f"- `{stale}`: was a survivor.\n", "utf-8")
+        assert mutation_report.main(args) == 1, stale
+        out = capsys.readouterr().out
+        assert f"1 explanations in {doc} excuse no surviving mutant:\n  {stale}\n" in out
+        assert "not explained" not in out
+    doc.write_text(explained, "utf-8")
+    assert mutation_report.main(args) == 0
