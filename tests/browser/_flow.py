@@ -1,4 +1,4 @@
-"""Helpers the kiosk, embedding and accessibility browser tests share: answering the
+"""Helpers the browser tests share: answering the
 questionnaire by mouse or by keyboard alone, waiting for Streamlit, and running axe.
 
 Works on a Page or on a FrameLocator (an app embedded in an iframe), since both
@@ -40,6 +40,19 @@ def app_idle(where: Where, timeout: float = 30_000) -> None:
     app = where.get_by_test_id("stApp")
     expect(app).to_have_attribute("data-test-connection-state", "CONNECTED", timeout=timeout)
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
+
+
+def drawn(chart: Locator) -> None:
+    """Wait until Vega has drawn ``chart``, then bring it into view.
+
+    Charts can be drawn after the page first goes idle: a diary kept in the browser arrives
+    then and is drawn on the rerun it starts. ``scroll_into_view_if_needed`` resolves its
+    locator once: called too early, it held an empty chart element that never got a size and
+    waited on it for 30 s (3 runs in 6 of the diary's 320 px test). ``expect`` resolves the
+    locator again on every try.
+    """
+    expect(chart.locator("svg.marks")).to_be_visible()
+    chart.scroll_into_view_if_needed()
 
 
 def step_caption(where: Where, number: int) -> Locator:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from _flow import blocking_violations
+from _flow import blocking_violations, drawn
 from playwright.sync_api import Page, expect
 
 CHARTS = 6
@@ -53,10 +53,9 @@ def test_an_analyst_signs_in_and_sees_the_charts_drawn(
     expect(charts).to_have_count(CHARTS)
     for n in range(CHARTS):
         chart = charts.nth(n)
-        chart.scroll_into_view_if_needed()
+        drawn(chart)
         # Vega draws each chart as an SVG; bars and heat-map cells are paths in rect marks.
         drawing = chart.locator("svg.marks")
-        expect(drawing).to_be_visible()
         box = drawing.bounding_box()
         assert box is not None and box["width"] > 200 and box["height"] > 150
         # Streamlit fits titles, axes and legend into the chart's height: the plot itself

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from _diary import STORAGE_KEY, Wait, diary, open_diary, seed
+from _flow import drawn
 from playwright.sync_api import Locator, Page, expect
 
 from backcare.diary.entries import make_entry, vocabulary
@@ -125,8 +126,7 @@ def test_the_date_axis_has_one_tick_a_day_and_no_dot_is_cut_off(
     seed(page, app_url, diary(3))
     open_diary(page, app_url, wait_idle)
     chart = page.get_by_test_id("stVegaLiteChart").first
-    chart.scroll_into_view_if_needed()
-    expect(chart.locator("svg.marks")).to_be_visible()
+    drawn(chart)
     # Vega's x axis is the first axis group; its labels are the dates.
     labels = chart.locator("g.mark-text.role-axis-label").first.locator("text")
     expect(labels).to_have_count(3)
@@ -378,7 +378,7 @@ def test_on_a_320_px_screen_the_legend_fits_inside_the_chart(
     seed(page, app_url, diary(6))
     open_diary(page, app_url, wait_idle)
     chart = page.get_by_test_id("stVegaLiteChart").first
-    chart.scroll_into_view_if_needed()
+    drawn(chart)
     expect(chart.locator("g.role-legend")).to_be_visible()
     frame = chart.bounding_box()
     legend = chart.locator("g.role-legend").bounding_box()
