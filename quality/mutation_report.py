@@ -72,9 +72,9 @@ def exit_codes(root: Path) -> dict[str, int | None]:
     return codes
 
 
-def survivors(root: Path) -> list[str]:
+def survivors(codes: dict[str, int | None]) -> list[str]:
     """Every mutant that no test killed (survived, or reached by no test), by name."""
-    return [name for name, code in exit_codes(root).items() if code in SURVIVED | NO_TESTS]
+    return [name for name, code in codes.items() if code in SURVIVED | NO_TESTS]
 
 
 def explained_part(document: str) -> str:
@@ -140,13 +140,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No mutmut results under {args.mutants}/: run `make mutate`.", file=sys.stderr)
         return 1
     print(render(counts))
+    codes = exit_codes(args.mutants)
     explanations = explained_part(args.explained.read_text("utf-8"))
-    left = unexplained(survivors(args.mutants), explanations)
+    left = unexplained(survivors(codes), explanations)
     if left:
         print(f"\n{len(left)} surviving mutants are not explained in {args.explained}:")
         print("\n".join(f"  {name}" for name in left))
         print("Kill each with a test or explain it there (`mutmut show NAME` shows the edit).")
-    stale = outdated(exit_codes(args.mutants), explanations)
+    stale = outdated(codes, explanations)
     if stale:
         print(f"\n{len(stale)} explanations in {args.explained} excuse no surviving mutant:")
         print("\n".join(f"  {name}" for name in stale))

@@ -57,7 +57,7 @@ def test_kill_rates_count_timeouts_as_kills_and_untested_code_as_survivors(mutan
 
 
 def test_survivors_are_those_no_test_killed(mutants: Path) -> None:
-    assert mutation_report.survivors(mutants) == [
+    assert mutation_report.survivors(mutation_report.exit_codes(mutants)) == [
         "backcare.analytics.store.writer.x_a__mutmut_1",
         "backcare.diary.files.x_to_csv__mutmut_3",
     ]
